@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "encoders/listen_address.hpp"
+#include "fbexport/rect.hpp"
+
+namespace fbx {
+
+class ShadowFramebuffer;
+struct CursorImage;
+
+struct VncOptions {
+    ListenAddress address{"127.0.0.1", 5900, false};
+    // VNC authentication password; required to listen off loopback. RFB's VNC
+    // authentication uses only the first 8 characters.
+    std::optional<std::string> password;
+    std::string desktop_name = "fbexport";
+};
+
+// Serves a ShadowFramebuffer to any number of RFB clients with libvncserver:
+// each client has its own threads, so a slow one never stalls the others or
+// the caller. Only rectangles reported through damaged() are sent, and the
+// cursor plane goes to clients as a client-side cursor shape.
+class VncSink {
+public:
+    // Called from libvncserver's threads whenever a client connects or leaves,
+    // with the new number of clients.
+    using ClientsChanged = std::function<void(std::uint32_t clients)>;
+
+    // Starts listening; throws fbx::Error when the address is off loopback
+    // without a password, or when the port cannot be bound.
+    VncSink(VncOptions options, ShadowFramebuffer& framebuffer, ClientsChanged on_clients_changed);
+    VncSink(const VncSink&) = delete;
+    VncSink& operator=(const VncSink&) = delete;
+    ~VncSink();
+
+    std::uint32_t client_count() const;
+    const ListenAddress& address() const;
+
+    // The shadow framebuffer was resized (a mode change): clients that support
+    // it get a desktop-size change, and everything is sent again.
+    void framebuffer_resized();
+
+    // These pixels of the shadow framebuffer changed.
+    void damaged(std::span<const Rect> rects);
+
+    // The cursor plane's image changed; nullptr hides the cursor.
+    void set_cursor(const CursorImage* cursor);
+    // The pointer (the cursor's hotspot) is now at (x, y) on the screen.
+    void move_cursor(std::int32_t x, std::int32_t y);
+
+private:
+    struct Server;
+    std::unique_ptr<Server> server_;
+};
+
+}  // namespace fbx

@@ -1,0 +1,282 @@
+#include "encoders/vnc_sink.hpp"
+
+#include <arpa/inet.h>
+#include <rfb/rfb.h>
+extern "C" {
+#include <rfb/rfbregion.h>  // declares no C linkage of its own
+}
+
+#include <atomic>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "display/cursor_image.hpp"
+#include "display/shadow_framebuffer.hpp"
+#include "fbexport/error.hpp"
+#include "fbexport/log.hpp"
+
+namespace fbx {
+namespace {
+
+constexpr std::string_view component = "vnc";
+
+// libvncserver reports through two global printf-like hooks; route both into
+// our log so its lines carry time and level like ours.
+void log_from_library(LogLevel level, const char* format, va_list args) {
+    if (!log_enabled(level)) {
+        return;
+    }
+    char text[512];
+    std::vsnprintf(text, sizeof text, format, args);
+    std::string_view line(text);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+        line.remove_suffix(1);
+    }
+    log_line(level, "libvncserver", line);
+}
+
+void library_log(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    log_from_library(LogLevel::debug, format, args);
+    va_end(args);
+}
+
+void library_error(const char* format, ...) {
+    va_list args;
+    va_start(args, format);
+    log_from_library(LogLevel::warn, format, args);
+    va_end(args);
+}
+
+// The service shows the guest; it does not take input from viewers yet.
+void ignore_pointer(int, int, int, rfbClientPtr) {}
+void ignore_key(rfbBool, rfbKeySym, rfbClientPtr) {}
+
+struct ScreenDeleter {
+    void operator()(rfbScreenInfo* screen) const {
+        rfbShutdownServer(screen, TRUE);
+        rfbScreenCleanup(screen);
+    }
+};
+
+// libvncserver frees a cursor with free(), so its parts come from malloc().
+template <typename T>
+T* malloc_array(std::size_t count) {
+    void* p = std::calloc(count, sizeof(T));
+    if (p == nullptr) {
+        throw Error("out of memory for a VNC cursor of " + std::to_string(count) + " pixels");
+    }
+    return static_cast<T*>(p);
+}
+
+}  // namespace
+
+struct VncSink::Server {
+    VncOptions options;
+    ShadowFramebuffer& framebuffer;
+    ClientsChanged on_clients_changed;
+    std::atomic<std::uint32_t> clients{0};
+    // libvncserver keeps pointers to these for the server's life.
+    std::string desktop_name;
+    std::string password;
+    std::vector<char*> password_list;
+    std::unique_ptr<rfbScreenInfo, ScreenDeleter> screen;
+
+    Server(VncOptions opts, ShadowFramebuffer& fb, ClientsChanged callback)
+        : options(std::move(opts)), framebuffer(fb), on_clients_changed(std::move(callback)) {}
+
+    static Server& of(rfbClientPtr cl) { return *static_cast<Server*>(cl->screen->screenData); }
+
+    static void client_gone(rfbClientPtr cl) {
+        Server& self = of(cl);
+        const std::uint32_t now = --self.clients;
+        log(LogLevel::info, component) << "client " << cl->host << " disconnected (" << now
+                                       << (now == 1 ? " client)" : " clients)");
+        if (self.on_clients_changed) {
+            self.on_clients_changed(now);
+        }
+    }
+
+    static rfbNewClientAction client_arrived(rfbClientPtr cl) {
+        Server& self = of(cl);
+        cl->clientGoneHook = client_gone;
+        const std::uint32_t now = ++self.clients;
+        log(LogLevel::info, component) << "client " << cl->host << " connected (" << now
+                                       << (now == 1 ? " client)" : " clients)");
+        if (self.on_clients_changed) {
+            self.on_clients_changed(now);
+        }
+        return RFB_CLIENT_ACCEPT;
+    }
+
+    void describe_pixels(rfbScreenInfo* s) const {
+        // XRGB8888 in memory order B, G, R, X: red in bits 16..23.
+        s->serverFormat.redShift = 16;
+        s->serverFormat.greenShift = 8;
+        s->serverFormat.blueShift = 0;
+        s->serverFormat.redMax = s->serverFormat.greenMax = s->serverFormat.blueMax = 255;
+        s->paddedWidthInBytes = static_cast<int>(framebuffer.stride());
+    }
+
+    void start() {
+        const ListenAddress& addr = options.address;
+        if (!addr.is_loopback() && !options.password) {
+            throw Error("refusing to serve VNC on " + addr.to_string() +
+                        " without a password: anyone who can reach that address would see the "
+                        "guest's screen. Listen on loopback (e.g. --vnc 127.0.0.1:" +
+                        std::to_string(addr.port) + ") or give --vnc-password-file");
+        }
+        rfbLog = library_log;
+        rfbErr = library_error;
+
+        int argc = 0;
+        screen.reset(rfbGetScreen(&argc, nullptr, static_cast<int>(framebuffer.width()),
+                                  static_cast<int>(framebuffer.height()), 8, 3, 4));
+        if (!screen) {
+            throw Error("libvncserver could not create a screen for " + addr.to_string());
+        }
+        rfbScreenInfo* s = screen.get();
+        s->screenData = this;
+        s->frameBuffer = reinterpret_cast<char*>(framebuffer.pixels());
+        describe_pixels(s);
+        desktop_name = options.desktop_name;
+        s->desktopName = desktop_name.c_str();
+        s->alwaysShared = TRUE;
+        s->newClientHook = client_arrived;
+        s->ptrAddEvent = ignore_pointer;
+        s->kbdAddEvent = ignore_key;
+        s->cursor = nullptr;
+        s->autoPort = FALSE;
+        // Without this libvncserver also listens on every IPv6 address.
+        if (addr.ipv6) {
+            s->port = 0;
+            s->ipv6port = addr.port;
+            s->listen6Interface = options.address.host.data();
+        } else {
+            s->port = addr.port;
+            s->ipv6port = 0;
+            if (::inet_pton(AF_INET, addr.host.c_str(), &s->listenInterface) != 1) {
+                throw Error("bad IPv4 address " + addr.host);
+            }
+        }
+        if (options.password) {
+            password = *options.password;
+            password_list = {password.data(), nullptr};
+            s->authPasswdData = password_list.data();
+            s->passwordCheck = rfbCheckPasswordByList;
+        }
+
+        errno = 0;
+        rfbInitServer(s);
+        const bool listening = addr.ipv6 ? s->listen6Sock != RFB_INVALID_SOCKET
+                                         : s->listenSock != RFB_INVALID_SOCKET;
+        if (!listening) {
+            const int err = errno != 0 ? errno : EADDRINUSE;
+            throw Error("cannot listen for VNC on " + addr.to_string() + ": " +
+                        std::strerror(err));
+        }
+        // The listener thread's select() timeout: its only idle wake-up.
+        rfbRunEventLoop(s, 999'999, TRUE);
+        log(LogLevel::info, component)
+            << "serving " << framebuffer.width() << 'x' << framebuffer.height() << " on "
+            << addr.to_string() << (options.password ? " with VNC authentication" : "");
+    }
+
+    template <typename F>
+    void for_each_client(F&& f) {
+        rfbClientIteratorPtr it = rfbGetClientIterator(screen.get());
+        while (rfbClientPtr cl = rfbClientIteratorNext(it)) {
+            f(cl);
+        }
+        rfbReleaseClientIterator(it);
+    }
+
+    // Wakes every client's sender without adding pixels, so a cursor change
+    // goes out even when nothing else does.
+    void kick_senders() {
+        sraRegionPtr nothing = sraRgnCreate();
+        rfbMarkRegionAsModified(screen.get(), nothing);
+        sraRgnDestroy(nothing);
+    }
+};
+
+VncSink::VncSink(VncOptions options, ShadowFramebuffer& framebuffer,
+                 ClientsChanged on_clients_changed)
+    : server_(std::make_unique<Server>(std::move(options), framebuffer,
+                                       std::move(on_clients_changed))) {
+    server_->start();
+}
+
+VncSink::~VncSink() = default;
+
+std::uint32_t VncSink::client_count() const { return server_->clients.load(); }
+
+const ListenAddress& VncSink::address() const { return server_->options.address; }
+
+void VncSink::framebuffer_resized() {
+    ShadowFramebuffer& fb = server_->framebuffer;
+    rfbScreenInfo* s = server_->screen.get();
+    rfbNewFramebuffer(s, reinterpret_cast<char*>(fb.pixels()), static_cast<int>(fb.width()),
+                      static_cast<int>(fb.height()), 8, 3, 4);
+    server_->describe_pixels(s);
+    log(LogLevel::info, component) << "desktop resized to " << fb.width() << 'x' << fb.height();
+}
+
+void VncSink::damaged(std::span<const Rect> rects) {
+    for (const Rect& r : rects) {
+        if (!r.empty()) {
+            rfbMarkRectAsModified(server_->screen.get(), r.x, r.y, r.right(), r.bottom());
+        }
+    }
+}
+
+void VncSink::set_cursor(const CursorImage* cursor) {
+    rfbCursorPtr shape = nullptr;
+    if (cursor != nullptr && cursor->width > 0 && cursor->height > 0) {
+        const std::size_t pixels = std::size_t{cursor->width} * cursor->height;
+        const std::size_t mask_row = (cursor->width + 7) / 8;
+        shape = malloc_array<rfbCursor>(1);
+        shape->width = static_cast<unsigned short>(cursor->width);
+        shape->height = static_cast<unsigned short>(cursor->height);
+        shape->xhot = static_cast<unsigned short>(cursor->hot_x);
+        shape->yhot = static_cast<unsigned short>(cursor->hot_y);
+        shape->richSource = malloc_array<unsigned char>(pixels * 4);
+        shape->alphaSource = malloc_array<unsigned char>(pixels);
+        shape->mask = malloc_array<unsigned char>(mask_row * cursor->height);
+        shape->alphaPreMultiplied = TRUE;
+        shape->cleanup = shape->cleanupRichSource = shape->cleanupMask = TRUE;
+        shape->cleanupSource = TRUE;
+        // The RFB cursor is opaque pixels under a 1-bit mask; the alpha is
+        // kept for clients that get the cursor drawn in by the server.
+        for (std::uint32_t y = 0; y < cursor->height; ++y) {
+            for (std::uint32_t x = 0; x < cursor->width; ++x) {
+                const std::size_t i = std::size_t{y} * cursor->width + x;
+                const std::uint32_t argb = cursor->argb[i];
+                const auto alpha = static_cast<unsigned char>(argb >> 24);
+                std::memcpy(shape->richSource + i * 4, &argb, 4);
+                shape->alphaSource[i] = alpha;
+                if (alpha >= 0x80) {
+                    shape->mask[y * mask_row + x / 8] |= static_cast<unsigned char>(0x80 >> (x % 8));
+                }
+            }
+        }
+    }
+    rfbSetCursor(server_->screen.get(), shape);
+    server_->kick_senders();
+}
+
+void VncSink::move_cursor(std::int32_t x, std::int32_t y) {
+    rfbScreenInfo* s = server_->screen.get();
+    LOCK(s->cursorMutex);
+    s->cursorX = x;
+    s->cursorY = y;
+    UNLOCK(s->cursorMutex);
+    server_->for_each_client([](rfbClientPtr cl) { cl->cursorWasMoved = TRUE; });
+    server_->kick_senders();
+}
+
+}  // namespace fbx

@@ -1,0 +1,116 @@
+#include "service_process.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace fbx::test {
+
+std::uint16_t free_loopback_port() {
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        throw std::runtime_error("cannot find a free loopback port");
+    }
+    ::close(s);
+    return ntohs(addr.sin_port);
+}
+
+std::string program(const std::string& name) { return std::string(FBEXPORT_BIN_DIR) + "/" + name; }
+
+ChildProcess::ChildProcess(std::vector<std::string> argv) {
+    char pattern[] = "/tmp/fbexport-test-log-XXXXXX";
+    const int log_fd = ::mkstemp(pattern);
+    if (log_fd < 0) {
+        throw std::runtime_error("mkstemp for a child's log");
+    }
+    log_path_ = pattern;
+    pid_ = ::fork();
+    if (pid_ < 0) {
+        throw std::runtime_error("fork");
+    }
+    if (pid_ == 0) {
+        ::dup2(log_fd, STDOUT_FILENO);
+        ::dup2(log_fd, STDERR_FILENO);
+        std::vector<char*> args;
+        for (auto& a : argv) {
+            args.push_back(a.data());
+        }
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        std::_Exit(127);
+    }
+    ::close(log_fd);
+}
+
+ChildProcess::~ChildProcess() {
+    if (!exited_) {
+        stop(SIGKILL);
+    }
+    ::unlink(log_path_.c_str());
+}
+
+std::string ChildProcess::log() const {
+    std::ifstream in(log_path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool ChildProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+        if (log().find(text) != std::string::npos) {
+            return true;
+        }
+        if (!exited_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) {
+            exited_ = true;
+        }
+        if (exited_) {
+            return log().find(text) != std::string::npos;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    return false;
+}
+
+int ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (!exited_) {
+        if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
+            exited_ = true;
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= end) {
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+int ChildProcess::stop(int signal, std::chrono::milliseconds timeout) {
+    if (!exited_) {
+        ::kill(pid_, signal);
+    }
+    const int code = wait_exit(timeout);
+    if (code == -1) {
+        ::kill(pid_, SIGKILL);
+        wait_exit(std::chrono::seconds{5});
+    }
+    return code;
+}
+
+}  // namespace fbx::test

@@ -1,0 +1,167 @@
+// fbexportd: serves a display source (the built-in demo desktop, later a
+// vGPU) to VNC clients.
+
+#include <getopt.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "command_line.hpp"
+#include "demo_command_line.hpp"
+#include "display_service.hpp"
+#include "fbexport/demo_source.hpp"
+#include "fbexport/error.hpp"
+#include "fbexport/event_loop.hpp"
+#include "fbexport/log.hpp"
+
+namespace {
+
+using namespace fbx;
+
+constexpr const char* usage_text =
+    "Usage: fbexportd [OPTIONS]\n"
+    "Serve a display to VNC clients, converting only what changed.\n"
+    "\n"
+    "  --source NAME             where frames come from: 'demo' (default), a built-in\n"
+    "                            animated desktop that needs no vGPU\n"
+    "  --vnc ADDR:PORT           VNC listen address (default 127.0.0.1:5900); IPv6 as\n"
+    "                            [::1]:5900. Listening off loopback requires a password\n"
+    "  --vnc-password-file FILE  require VNC authentication with the password on the\n"
+    "                            first line of FILE (RFB uses its first 8 characters)\n"
+    "  --log-level LEVEL         error, warn, info (default) or debug\n"
+    "  -h, --help                show this help and exit\n"
+    "  --version                 show the version and exit\n"
+    "\n";
+
+constexpr const char* usage_tail =
+    "\n"
+    "Exit status: 0 after SIGINT/SIGTERM, 1 when the service fails, 2 on a bad\n"
+    "command line.\n"
+    "Example: fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
+    "127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900').\n";
+
+enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id };
+
+struct Options {
+    std::string source = "demo";
+    VncOptions vnc;
+    cli::DemoCommandLine demo;
+    bool help = false;
+    bool version = false;
+};
+
+Options parse(int argc, char** argv) {
+    Options opts;
+    std::vector<option> table = {
+        {"source", required_argument, nullptr, source_id},
+        {"vnc", required_argument, nullptr, vnc_id},
+        {"vnc-password-file", required_argument, nullptr, password_id},
+        {"log-level", required_argument, nullptr, log_level_id},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, version_id},
+    };
+    for (const option& o : cli::DemoCommandLine::options()) {
+        table.push_back(o);
+    }
+    table.push_back({nullptr, 0, nullptr, 0});
+
+    opterr = 0;  // our own messages, not getopt's
+    int id;
+    while ((id = getopt_long(argc, argv, ":h", table.data(), nullptr)) != -1) {
+        switch (id) {
+            case source_id:
+                opts.source = optarg;
+                if (opts.source != "demo") {
+                    throw cli::UsageError("--source: unknown source '" + opts.source +
+                                          "'; this build serves 'demo' (vGPU sources come with "
+                                          "the kernel mediator)");
+                }
+                break;
+            case vnc_id:
+                try {
+                    opts.vnc.address = parse_listen_address(optarg);
+                } catch (const Error& e) {
+                    throw cli::UsageError(std::string("--vnc: ") + e.what());
+                }
+                break;
+            case password_id:
+                opts.vnc.password = cli::read_secret_file("--vnc-password-file", optarg);
+                break;
+            case log_level_id: {
+                const auto level = parse_log_level(optarg);
+                if (!level) {
+                    throw cli::UsageError(std::string("--log-level: unknown level '") + optarg +
+                                          "'; choose error, warn, info or debug");
+                }
+                set_log_level(*level);
+                break;
+            }
+            case 'h':
+                opts.help = true;
+                break;
+            case version_id:
+                opts.version = true;
+                break;
+            case ':':
+                throw cli::UsageError(std::string("option ") + argv[optind - 1] +
+                                      " needs a value");
+            case '?':
+                throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
+            default:
+                opts.demo.take(id, optarg);
+        }
+    }
+    if (optind < argc) {
+        throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+    }
+    return opts;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opts;
+    try {
+        opts = parse(argc, argv);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "fbexportd: " << e.what() << "\nTry 'fbexportd --help'.\n";
+        return cli::exit_usage;
+    } catch (const Error& e) {
+        std::cerr << "fbexportd: " << e.what() << '\n';
+        return cli::exit_usage;
+    }
+    if (opts.help) {
+        std::cout << usage_text << cli::DemoCommandLine::help() << usage_tail;
+        return cli::exit_ok;
+    }
+    if (opts.version) {
+        std::cout << "fbexportd " FBEXPORT_VERSION "\n";
+        return cli::exit_ok;
+    }
+
+    try {
+        // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
+        EventLoop loop;
+        opts.vnc.desktop_name = "fbexport demo";
+        DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()), opts.vnc);
+        const std::string where = opts.vnc.address.to_string();
+        log(LogLevel::info, "fbexportd")
+            << "ready: connect a VNC viewer to " << where << " (e.g. vncviewer "
+            << (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]"
+                                      : opts.vnc.address.host)
+            << "::" << opts.vnc.address.port << ")";
+        const int signal = loop.run();
+        const auto& stats = service.statistics();
+        log(LogLevel::info, "fbexportd")
+            << "stopping on " << (signal != 0 ? strsignal(signal) : "request") << " after "
+            << stats.polls << " polls, " << stats.frames << " changed frames, "
+            << stats.converted_pixels << " pixels converted";
+    } catch (const std::exception& e) {
+        log(LogLevel::error, "fbexportd") << e.what();
+        return cli::exit_failure;
+    }
+    return cli::exit_ok;
+}

@@ -1,0 +1,191 @@
+// fbshot: one screenshot of a display source as PNG: the primary plane
+// detiled and converted, the cursor plane composed on top.
+
+#include <getopt.h>
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "command_line.hpp"
+#include "demo_command_line.hpp"
+#include "display/cpu_converter.hpp"
+#include "display/cursor_image.hpp"
+#include "display/shadow_framebuffer.hpp"
+#include "encoders/png_writer.hpp"
+#include "fbexport/demo_source.hpp"
+#include "fbexport/error.hpp"
+#include "fbexport/log.hpp"
+
+namespace {
+
+using namespace fbx;
+
+constexpr const char* usage_text =
+    "Usage: fbshot [OPTIONS] -o FILE.png\n"
+    "Take one screenshot of a display source as a PNG.\n"
+    "\n"
+    "  -o, --output FILE      where to write the PNG ('-' for standard output);\n"
+    "                         the file appears complete or not at all\n"
+    "  --source NAME          'demo' (default): the built-in animated desktop\n"
+    "  --no-cursor            leave the cursor plane out\n"
+    "  --crop WxH+X+Y         keep only this rectangle, e.g. 640x480+100+50\n"
+    "  --demo-time MS         the moment of the demo animation to capture (default 0)\n"
+    "  --log-level LEVEL      error, warn (default), info or debug\n"
+    "  -h, --help             show this help and exit\n"
+    "  --version              show the version and exit\n"
+    "\n";
+
+constexpr const char* usage_tail =
+    "\n"
+    "Exit status: 0 when the PNG was written, 1 when capturing or writing failed,\n"
+    "2 on a bad command line.\n";
+
+enum Id : int { source_id = 1, no_cursor_id, crop_id, demo_time_id, log_level_id, version_id };
+
+struct Options {
+    std::string output;
+    bool cursor = true;
+    std::optional<Rect> crop;
+    std::uint64_t demo_time = 0;
+    cli::DemoCommandLine demo;
+    bool help = false;
+    bool version = false;
+};
+
+Options parse(int argc, char** argv) {
+    Options opts;
+    std::vector<option> table = {
+        {"output", required_argument, nullptr, 'o'},
+        {"source", required_argument, nullptr, source_id},
+        {"no-cursor", no_argument, nullptr, no_cursor_id},
+        {"crop", required_argument, nullptr, crop_id},
+        {"demo-time", required_argument, nullptr, demo_time_id},
+        {"log-level", required_argument, nullptr, log_level_id},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, version_id},
+    };
+    for (const option& o : cli::DemoCommandLine::options()) {
+        table.push_back(o);
+    }
+    table.push_back({nullptr, 0, nullptr, 0});
+
+    opterr = 0;
+    int id;
+    while ((id = getopt_long(argc, argv, ":ho:", table.data(), nullptr)) != -1) {
+        switch (id) {
+            case 'o':
+                opts.output = optarg;
+                break;
+            case source_id:
+                if (std::string(optarg) != "demo") {
+                    throw cli::UsageError(std::string("--source: unknown source '") + optarg +
+                                          "'; this build captures 'demo'");
+                }
+                break;
+            case no_cursor_id:
+                opts.cursor = false;
+                break;
+            case crop_id:
+                opts.crop = cli::parse_geometry("--crop", optarg);
+                break;
+            case demo_time_id:
+                opts.demo_time = cli::parse_unsigned("--demo-time", optarg);
+                break;
+            case log_level_id: {
+                const auto level = parse_log_level(optarg);
+                if (!level) {
+                    throw cli::UsageError(std::string("--log-level: unknown level '") + optarg +
+                                          "'; choose error, warn, info or debug");
+                }
+                set_log_level(*level);
+                break;
+            }
+            case 'h':
+                opts.help = true;
+                break;
+            case version_id:
+                opts.version = true;
+                break;
+            case ':':
+                throw cli::UsageError(std::string("option ") + argv[optind - 1] +
+                                      " needs a value");
+            case '?':
+                throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
+            default:
+                opts.demo.take(id, optarg);
+        }
+    }
+    if (optind < argc) {
+        throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+    }
+    if (!opts.help && !opts.version && opts.output.empty()) {
+        throw cli::UsageError("no output file: give -o FILE.png (or -o - for standard output)");
+    }
+    return opts;
+}
+
+int capture(const Options& opts) {
+    DemoOptions demo = opts.demo.demo();
+    const std::uint64_t moment = opts.demo_time;
+    demo.clock = [moment] { return moment; };
+    DemoSource source(demo);
+    std::optional<Frame> frame = source.poll();
+    if (!frame) {
+        throw Error("source " + source.describe() + " gave no frame");
+    }
+    const Plane& primary = frame->primary;
+    ShadowFramebuffer picture(primary.width, primary.height);
+    CpuConverter converter;
+    const Rect whole = picture.bounds();
+    converter.convert(primary, std::span<const Rect>(&whole, 1), picture);
+    if (opts.cursor && frame->cursor) {
+        compose_cursor(convert_cursor(*frame->cursor), frame->cursor->x, frame->cursor->y,
+                       picture);
+    }
+
+    Rect area = whole;
+    if (opts.crop) {
+        area = intersect(*opts.crop, whole);
+        if (area != *opts.crop) {
+            std::cerr << "fbshot: --crop " << opts.crop->width << 'x' << opts.crop->height << '+'
+                      << opts.crop->x << '+' << opts.crop->y << " does not fit inside the "
+                      << whole.width << 'x' << whole.height << " screen\n";
+            return cli::exit_usage;
+        }
+    }
+    const XrgbImageView view{picture.row(static_cast<std::uint32_t>(area.y)) + area.x,
+                             static_cast<std::uint32_t>(area.width),
+                             static_cast<std::uint32_t>(area.height), picture.stride()};
+    write_png(view, opts.output);
+    log(LogLevel::info, "fbshot") << "wrote " << area.width << 'x' << area.height << " of "
+                                  << source.describe() << " to " << opts.output;
+    return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    set_log_level(LogLevel::warn);
+    Options opts;
+    try {
+        opts = parse(argc, argv);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "fbshot: " << e.what() << "\nTry 'fbshot --help'.\n";
+        return cli::exit_usage;
+    }
+    if (opts.help) {
+        std::cout << usage_text << cli::DemoCommandLine::help() << usage_tail;
+        return cli::exit_ok;
+    }
+    if (opts.version) {
+        std::cout << "fbshot " FBEXPORT_VERSION "\n";
+        return cli::exit_ok;
+    }
+    try {
+        return capture(opts);
+    } catch (const std::exception& e) {
+        std::cerr << "fbshot: " << e.what() << '\n';
+        return cli::exit_failure;
+    }
+}
