@@ -61,6 +61,7 @@ protected:
 struct Case {
     const char* format;
     const char* modifier;
+    friend void PrintTo(const Case& c, std::ostream* os) { *os << c.format << ' ' << c.modifier; }
 };
 
 class FbshotFormats : public FbshotTest, public ::testing::WithParamInterface<Case> {};
@@ -101,9 +102,9 @@ INSTANTIATE_TEST_SUITE_P(All, FbshotFormats,
                                            Case{"ABGR8888", "linear"},
                                            Case{"RGB565", "linear"}, Case{"RGB565", "x-tiled"},
                                            Case{"XRGB2101010", "y-tiled"}),
-                         [](const auto& info) {
-                             std::string name = std::string(info.param.format) + "_" +
-                                                info.param.modifier;
+                         [](const auto& test_info) {
+                             std::string name = std::string(test_info.param.format) + "_" +
+                                                test_info.param.modifier;
                              std::erase(name, '-');
                              return name;
                          });

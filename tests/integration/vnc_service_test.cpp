@@ -52,6 +52,7 @@ int count_mismatches(const VncTestClient& client, const std::vector<std::uint32_
 struct Case {
     const char* format;
     const char* modifier;
+    friend void PrintTo(const Case& c, std::ostream* os) { *os << c.format << ' ' << c.modifier; }
 };
 
 class FinalPicture : public ::testing::TestWithParam<Case> {};
@@ -81,9 +82,9 @@ INSTANTIATE_TEST_SUITE_P(Formats, FinalPicture,
                                            Case{"ABGR8888", "linear"},
                                            Case{"RGB565", "y-tiled"},
                                            Case{"XRGB2101010", "x-tiled"}),
-                         [](const auto& info) {
-                             std::string name = std::string(info.param.format) + "_" +
-                                                info.param.modifier;
+                         [](const auto& test_info) {
+                             std::string name = std::string(test_info.param.format) + "_" +
+                                                test_info.param.modifier;
                              std::erase(name, '-');
                              return name;
                          });
@@ -182,7 +183,7 @@ TEST(VncService, PasswordIsRequiredWhenConfigured) {
     ASSERT_GE(fd, 0);
     ASSERT_EQ(::write(fd, "s3cret\n", 7), 7);
     ::close(fd);
-    Service service({"--demo-size", "320x200", "--vnc-password-file", path});
+    Service service({"--demo-size", "320x200", "--demo-stop-at", "0", "--vnc-password-file", path});
     {
         auto good = VncTestClient::connect(service.port, nullptr, std::string("s3cret"));
         ASSERT_TRUE(good) << service.process->log();

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what fbexport needs, builds it twice and runs every test through
+# CTest: the normal build (unit, integration), then an ASan+UBSan build
+# (unit tests). Exits non-zero if anything fails.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${FBEXPORT_BUILD_DIR:-$root/build}
+jobs=$(nproc)
+
+bash "$root/tools/setup-deps.sh"
+
+echo "== sanitizer build (ASan+UBSan): unit tests"
+cmake -S "$root" -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFBEXPORT_SANITIZE=ON >/dev/null
+cmake --build "$build-asan" -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir "$build-asan" -L unit -j "$jobs" --output-on-failure
+
+echo "== main build: all tests"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs"
+ctest --test-dir "$build" -j "$jobs" --output-on-failure
