@@ -19,7 +19,7 @@ namespace fbx {
 // into a pixman image. Shared by the frame converter and the cursor
 // converter. The buffer is mapped on the first composite, not before.
 class PlaneReader {
-  public:
+public:
     // Throws fbx::Error with the plane's description when it cannot be read.
     explicit PlaneReader(const Plane& plane);
 
@@ -30,7 +30,7 @@ class PlaneReader {
     void composite(const Rect& requested, pixman_op_t op, pixman_image_t* target, std::int32_t dx,
                    std::int32_t dy, AlignedBuffer& scratch);
 
-  private:
+private:
     bool readable_in_place() const;
     // Copies rows [y, y + rows) of rect's columns into `scratch`, packed.
     void gather(const Rect& rect, std::int32_t y, std::int32_t rows, std::uint32_t scratch_stride,

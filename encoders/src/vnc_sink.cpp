@@ -172,12 +172,11 @@ struct VncSink::Server {
 
         errno = 0;
         rfbInitServer(s);
-        const bool listening = addr.ipv6 ? s->listen6Sock != RFB_INVALID_SOCKET
-                                         : s->listenSock != RFB_INVALID_SOCKET;
+        const bool listening =
+            addr.ipv6 ? s->listen6Sock != RFB_INVALID_SOCKET : s->listenSock != RFB_INVALID_SOCKET;
         if (!listening) {
             const int err = errno != 0 ? errno : EADDRINUSE;
-            throw Error("cannot listen for VNC on " + addr.to_string() + ": " +
-                        std::strerror(err));
+            throw Error("cannot listen for VNC on " + addr.to_string() + ": " + std::strerror(err));
         }
         // The listener thread's select() timeout: its only idle wake-up.
         rfbRunEventLoop(s, 999'999, TRUE);
@@ -213,9 +212,13 @@ VncSink::VncSink(VncOptions options, ShadowFramebuffer& framebuffer,
 
 VncSink::~VncSink() = default;
 
-std::uint32_t VncSink::client_count() const { return server_->clients.load(); }
+std::uint32_t VncSink::client_count() const {
+    return server_->clients.load();
+}
 
-const ListenAddress& VncSink::address() const { return server_->options.address; }
+const ListenAddress& VncSink::address() const {
+    return server_->options.address;
+}
 
 void VncSink::framebuffer_resized() {
     ShadowFramebuffer& fb = server_->framebuffer;
@@ -260,7 +263,8 @@ void VncSink::set_cursor(const CursorImage* cursor) {
                 std::memcpy(shape->richSource + i * 4, &argb, 4);
                 shape->alphaSource[i] = alpha;
                 if (alpha >= 0x80) {
-                    shape->mask[y * mask_row + x / 8] |= static_cast<unsigned char>(0x80 >> (x % 8));
+                    shape->mask[y * mask_row + x / 8] |=
+                        static_cast<unsigned char>(0x80 >> (x % 8));
                 }
             }
         }

@@ -71,10 +71,10 @@ struct WindowStyle {
 
 // Back to front.
 constexpr std::array window_styles{
-    WindowStyle{36, 40, 95, 70, 1, 3, rgb(58, 110, 165), Body::checker},
-    WindowStyle{30, 44, 120, 85, 9, 12, rgb(214, 128, 44), Body::rings},
-    WindowStyle{42, 32, 70, 130, 5, 7, rgb(60, 150, 88), Body::colour_bars},
-    WindowStyle{26, 30, 140, 100, 14, 2, rgb(136, 80, 190), Body::stripes_and_sun},
+    WindowStyle{36, 40, 190, 140, 1, 3, rgb(58, 110, 165), Body::checker},
+    WindowStyle{30, 44, 240, 170, 9, 12, rgb(214, 128, 44), Body::rings},
+    WindowStyle{42, 32, 140, 260, 5, 7, rgb(60, 150, 88), Body::colour_bars},
+    WindowStyle{26, 30, 280, 200, 14, 2, rgb(136, 80, 190), Body::stripes_and_sun},
 };
 constexpr std::size_t window_count = window_styles.size();
 
@@ -140,12 +140,28 @@ std::int32_t bounce(std::uint64_t t_ms, std::uint32_t speed, std::uint32_t phase
     return static_cast<std::int32_t>(d <= static_cast<std::uint64_t>(range) ? d : cycle - d);
 }
 
+// Windows take turns to move, one per turn, as a user drags one window at a
+// time: the damage of a frame is one window, not the whole desktop.
+constexpr std::uint64_t turn_ms = 2500;
+
+// How long window `i` has been moving by time t: its whole past turns plus
+// the part of the current one.
+std::uint64_t moving_time(std::size_t i, std::uint64_t t_ms) {
+    const std::uint64_t round_ms = turn_ms * window_count;
+    const std::uint64_t in_round = t_ms % round_ms;
+    const std::uint64_t turn_start = turn_ms * i;
+    const std::uint64_t this_round =
+        in_round <= turn_start ? 0 : std::min(in_round - turn_start, turn_ms);
+    return t_ms / round_ms * turn_ms + this_round;
+}
+
 std::array<Rect, window_count> window_rects(const Geometry& g, std::uint64_t t_ms) {
     std::array<Rect, window_count> rects{};
     for (std::size_t i = 0; i < window_count; ++i) {
         Rect r = g.window_sizes[i];
-        r.x = bounce(t_ms, window_styles[i].speed_x, window_styles[i].phase_x, g.width - r.width);
-        r.y = bounce(t_ms, window_styles[i].speed_y, window_styles[i].phase_y, g.height - r.height);
+        const std::uint64_t t = moving_time(i, t_ms);
+        r.x = bounce(t, window_styles[i].speed_x, window_styles[i].phase_x, g.width - r.width);
+        r.y = bounce(t, window_styles[i].speed_y, window_styles[i].phase_y, g.height - r.height);
         rects[i] = r;
     }
     return rects;
@@ -397,6 +413,31 @@ void append_move_damage(const Rect& from, const Rect& to, std::vector<Rect>& out
     append_difference(from, to, out);
 }
 
+// The parts of `rects` outside `hole`: each rectangle splits into at most
+// four bands (above, below, left and right of the hole).
+std::vector<Rect> subtract(const std::vector<Rect>& rects, const Rect& hole) {
+    std::vector<Rect> out;
+    for (const Rect& r : rects) {
+        const Rect cut = intersect(r, hole);
+        if (cut.empty()) {
+            out.push_back(r);
+            continue;
+        }
+        const Rect pieces[] = {
+            {r.x, r.y, r.width, cut.y - r.y},
+            {r.x, cut.bottom(), r.width, r.bottom() - cut.bottom()},
+            {r.x, cut.y, cut.x - r.x, cut.height},
+            {cut.right(), cut.y, r.right() - cut.right(), cut.height},
+        };
+        for (const Rect& piece : pieces) {
+            if (!piece.empty()) {
+                out.push_back(piece);
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 DemoScene::DemoScene(std::uint32_t width, std::uint32_t height) : width_(width), height_(height) {
@@ -438,9 +479,20 @@ std::vector<Rect> DemoScene::damage_between(std::uint64_t t0_ms, std::uint64_t t
     const auto before = window_rects(g, t0_ms);
     const auto after = window_rects(g, t1_ms);
     for (std::size_t i = 0; i < window_count; ++i) {
-        if (before[i] != after[i]) {
-            append_move_damage(before[i], after[i], damage);
+        if (before[i] == after[i]) {
+            continue;
         }
+        std::vector<Rect> moved;
+        append_move_damage(before[i], after[i], moved);
+        // What still windows above it, and the clock panel on top of all,
+        // hide did not change.
+        for (std::size_t j = i + 1; j < window_count; ++j) {
+            if (before[j] == after[j]) {
+                moved = subtract(moved, after[j]);
+            }
+        }
+        moved = subtract(moved, g.clock_panel);
+        damage.insert(damage.end(), moved.begin(), moved.end());
     }
     const ClockText text_before = clock_text(t0_ms);
     const ClockText text_after = clock_text(t1_ms);

@@ -162,7 +162,7 @@ DemoOptions::DemoOptions()
       }) {}
 
 class DemoSource::Impl {
-  public:
+public:
     explicit Impl(DemoOptions options)
         : options_(std::move(options)),
           choice_(check_options(options_)),
@@ -222,7 +222,7 @@ class DemoSource::Impl {
         return frame;
     }
 
-  private:
+private:
     Rect screen() const {
         return {0, 0, static_cast<std::int32_t>(options_.width),
                 static_cast<std::int32_t>(options_.height)};

@@ -138,7 +138,9 @@ Timer::Timer(EventLoop& loop, EventLoop::Handler on_expiry)
     });
 }
 
-Timer::~Timer() { loop_.unwatch(fd_.get()); }
+Timer::~Timer() {
+    loop_.unwatch(fd_.get());
+}
 
 void Timer::arm(std::chrono::milliseconds delay) {
     itimerspec spec{};

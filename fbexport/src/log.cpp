@@ -15,8 +15,12 @@ constexpr std::array<std::string_view, 4> level_names{"error", "warn", "info", "
 
 }  // namespace
 
-void set_log_level(LogLevel level) { current_level.store(level); }
-LogLevel log_level() { return current_level.load(); }
+void set_log_level(LogLevel level) {
+    current_level.store(level);
+}
+LogLevel log_level() {
+    return current_level.load();
+}
 
 std::optional<LogLevel> parse_log_level(std::string_view name) {
     for (std::size_t i = 0; i < level_names.size(); ++i) {
@@ -27,7 +31,9 @@ std::optional<LogLevel> parse_log_level(std::string_view name) {
     return std::nullopt;
 }
 
-bool log_enabled(LogLevel level) { return level <= current_level.load(); }
+bool log_enabled(LogLevel level) {
+    return level <= current_level.load();
+}
 
 void log_line(LogLevel level, std::string_view component, std::string_view message) {
     const auto now = std::chrono::system_clock::now();

@@ -12,8 +12,8 @@ MemoryMapping::MemoryMapping(int fd, std::size_t size, bool writable, const std:
     void* p = ::mmap(nullptr, size, prot, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) {
         size_ = 0;
-        throw_errno("mmap of " + what + " (fd " + std::to_string(fd) + ", " +
-                    std::to_string(size) + " bytes)");
+        throw_errno("mmap of " + what + " (fd " + std::to_string(fd) + ", " + std::to_string(size) +
+                    " bytes)");
     }
     data_ = p;
 }

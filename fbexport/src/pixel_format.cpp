@@ -34,7 +34,9 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::span<const PixelFormat> supported_formats() { return formats; }
+std::span<const PixelFormat> supported_formats() {
+    return formats;
+}
 
 std::optional<PixelFormat> find_format(std::uint32_t fourcc) {
     for (const auto& f : formats) {
@@ -66,7 +68,9 @@ std::string format_name(std::uint32_t fourcc) {
     return s;
 }
 
-std::span<const Modifier> supported_modifiers() { return modifiers; }
+std::span<const Modifier> supported_modifiers() {
+    return modifiers;
+}
 
 std::optional<Modifier> find_modifier(std::uint64_t value) {
     for (const auto& m : modifiers) {

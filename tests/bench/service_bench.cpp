@@ -34,8 +34,10 @@ double cpu_seconds(pid_t pid) {
     std::string field;
     unsigned long utime = 0, stime = 0;
     for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14) utime = std::stoul(field);
-        if (i == 15) stime = std::stoul(field);
+        if (i == 14)
+            utime = std::stoul(field);
+        if (i == 15)
+            stime = std::stoul(field);
     }
     return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }

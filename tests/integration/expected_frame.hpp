@@ -28,8 +28,7 @@ inline std::vector<std::uint32_t> render_scene(std::uint32_t width, std::uint32_
                                                std::uint64_t t_ms) {
     DemoScene scene(width, height);
     std::vector<std::uint32_t> pixels(std::size_t{width} * height);
-    scene.render(t_ms,
-                 {0, 0, static_cast<std::int32_t>(width), static_cast<std::int32_t>(height)},
+    scene.render(t_ms, {0, 0, static_cast<std::int32_t>(width), static_cast<std::int32_t>(height)},
                  pixels.data(), std::size_t{width} * 4);
     return pixels;
 }

@@ -85,8 +85,8 @@ TEST_P(FbshotFormats, MatchesTheSceneWithoutCursorPixelForPixel) {
         for (std::uint32_t x = 0; x < pic.width; ++x) {
             const std::uint32_t want = quantize(expected[y * 333 + x], rgb565 ? 1 : 0);
             if (pic.at(x, y) != want && ++bad <= 5) {
-                ADD_FAILURE() << x << "," << y << ": got " << std::hex << pic.at(x, y)
-                              << " want " << want;
+                ADD_FAILURE() << x << "," << y << ": got " << std::hex << pic.at(x, y) << " want "
+                              << want;
             }
         }
     }
@@ -94,12 +94,9 @@ TEST_P(FbshotFormats, MatchesTheSceneWithoutCursorPixelForPixel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, FbshotFormats,
-                         ::testing::Values(Case{"XRGB8888", "linear"},
-                                           Case{"XRGB8888", "x-tiled"},
-                                           Case{"XRGB8888", "y-tiled"},
-                                           Case{"ARGB8888", "y-tiled"},
-                                           Case{"XBGR8888", "x-tiled"},
-                                           Case{"ABGR8888", "linear"},
+                         ::testing::Values(Case{"XRGB8888", "linear"}, Case{"XRGB8888", "x-tiled"},
+                                           Case{"XRGB8888", "y-tiled"}, Case{"ARGB8888", "y-tiled"},
+                                           Case{"XBGR8888", "x-tiled"}, Case{"ABGR8888", "linear"},
                                            Case{"RGB565", "linear"}, Case{"RGB565", "x-tiled"},
                                            Case{"XRGB2101010", "y-tiled"}),
                          [](const auto& test_info) {
@@ -142,8 +139,8 @@ TEST_F(FbshotTest, CropKeepsExactlyTheRectangle) {
     const std::string full = dir / "full.png";
     const std::string part = dir / "part.png";
     ASSERT_EQ(run({"--demo-size", "400x300", "--demo-time", "900", "-o", full}), 0);
-    ASSERT_EQ(run({"--demo-size", "400x300", "--demo-time", "900", "--crop", "150x100+33+47",
-                   "-o", part}),
+    ASSERT_EQ(run({"--demo-size", "400x300", "--demo-time", "900", "--crop", "150x100+33+47", "-o",
+                   part}),
               0);
     const Picture a = decode(full);
     const Picture b = decode(part);

@@ -28,7 +28,9 @@ std::uint16_t free_loopback_port() {
     return ntohs(addr.sin_port);
 }
 
-std::string program(const std::string& name) { return std::string(FBEXPORT_BIN_DIR) + "/" + name; }
+std::string program(const std::string& name) {
+    return std::string(FBEXPORT_BIN_DIR) + "/" + name;
+}
 
 ChildProcess::ChildProcess(std::vector<std::string> argv) {
     char pattern[] = "/tmp/fbexport-test-log-XXXXXX";

@@ -78,8 +78,7 @@ TEST_P(FinalPicture, ClientEndsWithTheExactDemoFrame) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, FinalPicture,
                          ::testing::Values(Case{"XRGB8888", "linear"}, Case{"ARGB8888", "x-tiled"},
-                                           Case{"XBGR8888", "y-tiled"},
-                                           Case{"ABGR8888", "linear"},
+                                           Case{"XBGR8888", "y-tiled"}, Case{"ABGR8888", "linear"},
                                            Case{"RGB565", "y-tiled"},
                                            Case{"XRGB2101010", "x-tiled"}),
                          [](const auto& test_info) {
@@ -98,8 +97,8 @@ TEST(VncService, StillDesktopSendsNothingAfterTheFirstPicture) {
     EXPECT_EQ(count_mismatches(*client, expected, false), 0);
     client->clear_rects();
     ASSERT_TRUE(client->pump(1500ms));
-    EXPECT_TRUE(client->rects().empty()) << client->rects().size() << " rectangles, first "
-                                         << client->rects().front();
+    EXPECT_TRUE(client->rects().empty())
+        << client->rects().size() << " rectangles, first " << client->rects().front();
 }
 
 TEST(VncService, AnimationArrivesAsSmallDamagedRectangles) {
@@ -198,7 +197,8 @@ TEST(VncService, PasswordIsRequiredWhenConfigured) {
 }
 
 TEST(VncService, RefusesToListenOffLoopbackWithoutPassword) {
-    ChildProcess p({program("fbexportd"), "--vnc", "0.0.0.0:" + std::to_string(free_loopback_port())});
+    ChildProcess p(
+        {program("fbexportd"), "--vnc", "0.0.0.0:" + std::to_string(free_loopback_port())});
     EXPECT_EQ(p.wait_exit(10s), 1);
     EXPECT_NE(p.log().find("without a password"), std::string::npos) << p.log();
 }
@@ -215,9 +215,14 @@ TEST(VncService, ReportsAPortInUse) {
 
 TEST(VncService, BadCommandLinesExitWithUsageErrors) {
     const std::vector<std::vector<std::string>> bad = {
-        {"--vnc", "nonsense"},         {"--demo-format", "YUYV"}, {"--demo-size", "0x10"},
-        {"--log-level", "loud"},       {"--source", "nowhere"},   {"--no-such-option"},
-        {"--vnc-password-file", "/nonexistent/pw"}, {"stray"},
+        {"--vnc", "nonsense"},
+        {"--demo-format", "YUYV"},
+        {"--demo-size", "0x10"},
+        {"--log-level", "loud"},
+        {"--source", "nowhere"},
+        {"--no-such-option"},
+        {"--vnc-password-file", "/nonexistent/pw"},
+        {"stray"},
     };
     for (const auto& args : bad) {
         std::vector<std::string> argv{program("fbexportd")};

@@ -86,7 +86,9 @@ rfbBool VncTestClient::on_pointer(rfbClient* c, int x, int y) {
     return TRUE;
 }
 
-char* VncTestClient::on_password(rfbClient* c) { return strdup(of(c).password_.c_str()); }
+char* VncTestClient::on_password(rfbClient* c) {
+    return strdup(of(c).password_.c_str());
+}
 
 void VncTestClient::on_cursor(rfbClient* c, int xhot, int yhot, int w, int h, int bpp) {
     VncTestClient& self = of(c);
@@ -133,8 +135,12 @@ bool VncTestClient::pump_until_quiet(std::chrono::milliseconds quiet,
     return false;
 }
 
-int VncTestClient::width() const { return client_->width; }
-int VncTestClient::height() const { return client_->height; }
+int VncTestClient::width() const {
+    return client_->width;
+}
+int VncTestClient::height() const {
+    return client_->height;
+}
 
 std::uint32_t VncTestClient::pixel(int x, int y) const {
     const auto* fb = reinterpret_cast<const std::uint32_t*>(client_->frameBuffer);

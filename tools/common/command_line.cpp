@@ -11,7 +11,9 @@
 namespace fbx::cli {
 namespace {
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
 
 // Parses a whole unsigned number from `text`, advancing past it.
 bool take_number(std::string_view& text, std::uint64_t& value) {
@@ -102,9 +104,9 @@ std::string read_secret_file(std::string_view option, const std::string& path) {
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-        log(LogLevel::warn, "config") << path << " can be read by users other than its owner "
-                                      << "(mode " << std::oct << (st.st_mode & 0777)
-                                      << "); chmod 600 it";
+        log(LogLevel::warn, "config")
+            << path << " can be read by users other than its owner "
+            << "(mode " << std::oct << (st.st_mode & 0777) << "); chmod 600 it";
     }
     return secret;
 }

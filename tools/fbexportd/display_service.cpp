@@ -65,9 +65,9 @@ void DisplayService::take(Frame& frame) {
     const Plane& plane = frame.primary;
     if (plane.width != shadow_.width() || plane.height != shadow_.height()) {
         if (shadow_.width() != 0) {
-            log(LogLevel::info, component) << "mode change: " << shadow_.width() << 'x'
-                                           << shadow_.height() << " -> " << plane.width << 'x'
-                                           << plane.height;
+            log(LogLevel::info, component)
+                << "mode change: " << shadow_.width() << 'x' << shadow_.height() << " -> "
+                << plane.width << 'x' << plane.height;
         }
         shadow_.resize(plane.width, plane.height);
         frame.damage = Damage::everything();

@@ -29,8 +29,8 @@ public:
 
     struct Statistics {
         std::uint64_t polls = 0;
-        std::uint64_t frames = 0;             // polls that found a change
-        std::uint64_t converted_pixels = 0;   // damage converted into the shadow
+        std::uint64_t frames = 0;            // polls that found a change
+        std::uint64_t converted_pixels = 0;  // damage converted into the shadow
     };
     const Statistics& statistics() const { return stats_; }
 

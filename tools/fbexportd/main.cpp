@@ -106,8 +106,7 @@ Options parse(int argc, char** argv) {
                 opts.version = true;
                 break;
             case ':':
-                throw cli::UsageError(std::string("option ") + argv[optind - 1] +
-                                      " needs a value");
+                throw cli::UsageError(std::string("option ") + argv[optind - 1] + " needs a value");
             case '?':
                 throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
             default:
@@ -150,8 +149,7 @@ int main(int argc, char** argv) {
         const std::string where = opts.vnc.address.to_string();
         log(LogLevel::info, "fbexportd")
             << "ready: connect a VNC viewer to " << where << " (e.g. vncviewer "
-            << (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]"
-                                      : opts.vnc.address.host)
+            << (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]" : opts.vnc.address.host)
             << "::" << opts.vnc.address.port << ")";
         const int signal = loop.run();
         const auto& stats = service.statistics();

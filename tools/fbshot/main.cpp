@@ -108,8 +108,7 @@ Options parse(int argc, char** argv) {
                 opts.version = true;
                 break;
             case ':':
-                throw cli::UsageError(std::string("option ") + argv[optind - 1] +
-                                      " needs a value");
+                throw cli::UsageError(std::string("option ") + argv[optind - 1] + " needs a value");
             case '?':
                 throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
             default:
@@ -140,8 +139,7 @@ int capture(const Options& opts) {
     const Rect whole = picture.bounds();
     converter.convert(primary, std::span<const Rect>(&whole, 1), picture);
     if (opts.cursor && frame->cursor) {
-        compose_cursor(convert_cursor(*frame->cursor), frame->cursor->x, frame->cursor->y,
-                       picture);
+        compose_cursor(convert_cursor(*frame->cursor), frame->cursor->x, frame->cursor->y, picture);
     }
 
     Rect area = whole;

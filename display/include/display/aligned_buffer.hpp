@@ -11,7 +11,7 @@ namespace fbx {
 // stores are cheapest. Growing discards the contents; the pointer stays put
 // until the next growth.
 class AlignedBuffer {
-  public:
+public:
     static constexpr std::size_t alignment = 64;
 
     AlignedBuffer() = default;
@@ -48,7 +48,7 @@ class AlignedBuffer {
         size_ = 0;
     }
 
-  private:
+private:
     struct AlignedDelete {
         void operator()(std::byte* p) const { ::operator delete (p, std::align_val_t{alignment}); }
     };

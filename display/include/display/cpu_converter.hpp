@@ -16,7 +16,7 @@ namespace fbx {
 //
 // One converter per thread: it keeps a scratch buffer between calls.
 class CpuConverter {
-  public:
+public:
     // Writes the plane's pixels into `out`, at the same coordinates, only
     // inside `damage` clipped to both the plane and `out`; every other pixel
     // of `out` is left as it was. The X byte of written pixels is undefined
@@ -28,7 +28,7 @@ class CpuConverter {
     void convert(const Plane& plane, const DamageRegion& damage, ShadowFramebuffer& out);
     void convert(const Plane& plane, std::span<const Rect> damage, ShadowFramebuffer& out);
 
-  private:
+private:
     AlignedBuffer scratch_;  // detiled rows of one band, before pixman converts them
 };
 

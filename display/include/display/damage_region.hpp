@@ -16,7 +16,7 @@ namespace fbx {
 // that arrive while nobody consumes them add here, and the consumer converts
 // the accumulated region in one go.
 class DamageRegion {
-  public:
+public:
     DamageRegion();
     explicit DamageRegion(const Rect& rect);
     explicit DamageRegion(std::span<const Rect> rects);
@@ -49,7 +49,7 @@ class DamageRegion {
 
     friend bool operator==(const DamageRegion& a, const DamageRegion& b);
 
-  private:
+private:
     pixman_region32_t region_;
 };
 

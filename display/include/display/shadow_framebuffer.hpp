@@ -16,7 +16,7 @@ namespace fbx {
 // pixels() stays valid, at the same address, until the next resize(), so it
 // can be handed to libvncserver as its framebuffer.
 class ShadowFramebuffer {
-  public:
+public:
     ShadowFramebuffer() = default;
     ShadowFramebuffer(std::uint32_t width, std::uint32_t height) { resize(width, height); }
 
@@ -52,7 +52,7 @@ class ShadowFramebuffer {
 
     void fill(std::uint32_t value);
 
-  private:
+private:
     std::uint32_t width_ = 0;
     std::uint32_t height_ = 0;
     AlignedBuffer storage_;

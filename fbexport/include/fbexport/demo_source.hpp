@@ -16,8 +16,8 @@ namespace fbx {
 struct DemoOptions {
     std::uint32_t width = 1920;
     std::uint32_t height = 1080;
-    std::uint32_t fourcc;   // one of supported_formats(); DRM_FORMAT_XRGB8888 by default
-    std::uint64_t modifier; // one of supported_modifiers(); linear by default
+    std::uint32_t fourcc;    // one of supported_formats(); DRM_FORMAT_XRGB8888 by default
+    std::uint64_t modifier;  // one of supported_modifiers(); linear by default
     // Scene time stops advancing here (ms); nullopt animates for ever. A
     // stopped animation ends on a known picture, which tests compare against.
     std::optional<std::uint64_t> stop_at_ms;

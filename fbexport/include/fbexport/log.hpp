@@ -45,6 +45,8 @@ private:
     std::ostringstream out_;
 };
 
-inline LogStream log(LogLevel level, std::string_view component) { return {level, component}; }
+inline LogStream log(LogLevel level, std::string_view component) {
+    return {level, component};
+}
 
 }  // namespace fbx

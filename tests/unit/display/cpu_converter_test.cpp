@@ -180,7 +180,7 @@ INSTANTIATE_TEST_SUITE_P(AllFormatsLayoutsAndSizes, WholeFrame,
 // ---- Damage limits the work ----
 
 class DamageLimited : public testing::TestWithParam<std::tuple<std::uint32_t, std::uint64_t>> {
-  protected:
+protected:
     TestSurface make_surface(std::uint32_t width, std::uint32_t height) {
         const auto [fourcc, modifier] = GetParam();
         TestSurface surface(

@@ -38,7 +38,7 @@ struct SurfaceSpec {
 
 // A plane in a memfd, with a writable mapping to put pixels in it.
 class TestSurface {
-  public:
+public:
     explicit TestSurface(const SurfaceSpec& spec);
 
     // Stores `raw` (little-endian, the format's size) at pixel (x, y).
@@ -49,7 +49,7 @@ class TestSurface {
     const Plane& plane() const { return plane_; }
     Plane& plane() { return plane_; }
 
-  private:
+private:
     Tiling tiling_;
     std::uint32_t bytes_per_pixel_;
     MemoryMapping writable_;

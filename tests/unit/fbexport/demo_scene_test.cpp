@@ -202,7 +202,7 @@ Rect tenths_digit_rect(const DemoScene& scene) {
 
 // The pixels of `area` at time t, rendered into a reused full-size canvas.
 class AreaRenderer {
-  public:
+public:
     AreaRenderer(const DemoScene& scene, const Rect& area)
         : scene_(scene),
           area_(area),
@@ -220,7 +220,7 @@ class AreaRenderer {
         return pixels;
     }
 
-  private:
+private:
     const DemoScene& scene_;
     Rect area_;
     Canvas canvas_;
