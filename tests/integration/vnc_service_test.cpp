@@ -176,6 +176,37 @@ TEST(VncService, ManyClientsSeeTheSamePicture) {
     }
 }
 
+TEST(VncService, WithoutClientsItNeitherPollsNorConverts) {
+    Service service({"--demo-size", "640x400"});
+    std::this_thread::sleep_for(1500ms);
+    ASSERT_EQ(service.process->stop(SIGTERM), 0);
+    // Only the start-up frame that gives the mode.
+    EXPECT_NE(service.process->log().find("after 1 polls, 0 changed frames, 0 pixels converted"),
+              std::string::npos)
+        << service.process->log();
+}
+
+TEST(VncService, AClientWakesPollingAndLeavingStopsIt) {
+    Service service({"--demo-size", "640x400"});
+    {
+        auto client = VncTestClient::connect(service.port);
+        ASSERT_TRUE(client);
+        ASSERT_TRUE(client->pump(1s));
+        EXPECT_GT(client->updates(), 10u);
+    }
+    ASSERT_TRUE(service.process->wait_for_log("no consumers: polling stopped", 5s) ||
+                service.process->wait_for_log("disconnected (0 clients)", 5s))
+        << service.process->log();
+    ASSERT_EQ(service.process->stop(SIGTERM), 0);
+    const std::string log = service.process->log();
+    const auto at = log.find("after ");
+    ASSERT_NE(at, std::string::npos) << log;
+    const int polls = std::stoi(log.substr(at + 6));
+    // About 60 polls in the second with a client; none before or after it.
+    EXPECT_GT(polls, 20) << log;
+    EXPECT_LT(polls, 120) << log;
+}
+
 TEST(VncService, PasswordIsRequiredWhenConfigured) {
     char path[] = "/tmp/fbexport-test-password-XXXXXX";
     const int fd = ::mkstemp(path);
