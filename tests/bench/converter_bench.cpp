@@ -1,0 +1,127 @@
+// The CPU conversion path against the machine's own memcpy, in one run:
+// each conversion reports GB/s of source bytes and its ratio to memcpy of a
+// buffer of the same size, measured here; a 64x64 damage is timed against a
+// full frame, so damage-limited cost shows as a ratio too.
+//
+// Run: build/tests/bench/converter_bench
+
+#include <benchmark/benchmark.h>
+#include <drm_fourcc.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "display/cpu_converter.hpp"
+#include "display/shadow_framebuffer.hpp"
+#include "fbexport/demo_source.hpp"
+
+namespace {
+
+using namespace fbx;
+using Clock = std::chrono::steady_clock;
+
+// A demo frame in the given layout, rendered once; the source owns its buffer.
+struct Surface {
+    std::unique_ptr<DemoSource> source;
+    Frame frame;
+};
+
+Surface make_surface(std::uint32_t width, std::uint32_t height, std::uint64_t modifier) {
+    DemoOptions options;
+    options.width = width;
+    options.height = height;
+    options.modifier = modifier;
+    options.clock = [] { return std::uint64_t{1000}; };
+    Surface s{std::make_unique<DemoSource>(options), {}};
+    s.frame = *s.source->poll();
+    return s;
+}
+
+// Seconds per call of `work`, over at least `budget`.
+template <typename F>
+double seconds_per_call(F&& work, std::chrono::milliseconds budget) {
+    work();  // fault pages in, warm caches as the real loop would
+    const auto start = Clock::now();
+    long rounds = 0;
+    while (Clock::now() - start < budget) {
+        work();
+        benchmark::ClobberMemory();
+        ++rounds;
+    }
+    return std::chrono::duration<double>(Clock::now() - start).count() / double(rounds);
+}
+
+// memcpy of `bytes`: the reference every conversion is compared with.
+double memcpy_seconds(std::size_t bytes) {
+    std::vector<std::uint8_t> from(bytes, 1), to(bytes, 0);
+    return seconds_per_call([&] { std::memcpy(to.data(), from.data(), bytes); },
+                            std::chrono::milliseconds{300});
+}
+
+// Runs the benchmark loop and returns seconds per iteration.
+template <typename F>
+double timed_loop(benchmark::State& state, F&& work) {
+    const auto start = Clock::now();
+    for (auto _ : state) {
+        work();
+        benchmark::ClobberMemory();
+    }
+    return std::chrono::duration<double>(Clock::now() - start).count() / double(state.iterations());
+}
+
+void convert_full(benchmark::State& state, std::uint32_t width, std::uint32_t height,
+                  std::uint64_t modifier) {
+    Surface s = make_surface(width, height, modifier);
+    ShadowFramebuffer out(width, height);
+    CpuConverter converter;
+    const Rect all = out.bounds();
+    const std::size_t bytes = std::size_t{width} * height * 4;
+    const double seconds = timed_loop(
+        state, [&] { converter.convert(s.frame.primary, std::span<const Rect>(&all, 1), out); });
+    const double reference = memcpy_seconds(bytes);
+    state.counters["GB/s"] = double(bytes) / seconds / 1e9;
+    state.counters["memcpy_GB/s"] = double(bytes) / reference / 1e9;
+    state.counters["vs_memcpy"] = reference / seconds;
+}
+
+void convert_small_damage(benchmark::State& state, std::uint32_t width, std::uint32_t height,
+                          std::uint64_t modifier) {
+    Surface s = make_surface(width, height, modifier);
+    ShadowFramebuffer out(width, height);
+    CpuConverter converter;
+    const Rect all = out.bounds();
+    const Rect damage{static_cast<std::int32_t>(width / 2), static_cast<std::int32_t>(height / 2),
+                      64, 64};
+    const double seconds = timed_loop(
+        state, [&] { converter.convert(s.frame.primary, std::span<const Rect>(&damage, 1), out); });
+    const double full = seconds_per_call(
+        [&] { converter.convert(s.frame.primary, std::span<const Rect>(&all, 1), out); },
+        std::chrono::milliseconds{300});
+    state.counters["us"] = seconds * 1e6;
+    state.counters["full_frame_us"] = full * 1e6;
+    state.counters["vs_full_frame"] = seconds / full;  // target <= 0.01
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    for (const auto& [w, h] : {std::pair{1920u, 1080u}, std::pair{3840u, 2160u}}) {
+        for (const auto& m : supported_modifiers()) {
+            const std::string size = std::to_string(w) + "x" + std::to_string(h);
+            const std::string layout(m.name);
+            benchmark::RegisterBenchmark(("convert_full/" + size + "/" + layout).c_str(),
+                                         convert_full, w, h, m.value)
+                ->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark(("convert_64x64/" + size + "/" + layout).c_str(),
+                                         convert_small_damage, w, h, m.value)
+                ->Unit(benchmark::kMicrosecond);
+        }
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
