@@ -1,5 +1,6 @@
 #include "command_line.hpp"
 
+#include <getopt.h>
 #include <sys/stat.h>
 
 #include <charconv>
@@ -86,6 +87,29 @@ Rect parse_geometry(std::string_view option, std::string_view text) {
     }
     return {static_cast<std::int32_t>(x), static_cast<std::int32_t>(y),
             static_cast<std::int32_t>(w), static_cast<std::int32_t>(h)};
+}
+
+void apply_log_level(const char* value) {
+    const auto level = parse_log_level(value);
+    if (!level) {
+        throw UsageError(std::string("--log-level: unknown level '") + value +
+                         "'; choose error, warn, info or debug");
+    }
+    set_log_level(*level);
+}
+
+void throw_getopt_error(int id, char** argv) {
+    const std::string option = argv[optind - 1];
+    if (id == ':') {
+        throw UsageError("option " + option + " needs a value");
+    }
+    throw UsageError("unknown option " + option);
+}
+
+void reject_operands(int argc, char** argv) {
+    if (optind < argc) {
+        throw UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+    }
 }
 
 std::string read_secret_file(std::string_view option, const std::string& path) {

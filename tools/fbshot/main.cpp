@@ -92,32 +92,22 @@ Options parse(int argc, char** argv) {
             case demo_time_id:
                 opts.demo_time = cli::parse_unsigned("--demo-time", optarg);
                 break;
-            case log_level_id: {
-                const auto level = parse_log_level(optarg);
-                if (!level) {
-                    throw cli::UsageError(std::string("--log-level: unknown level '") + optarg +
-                                          "'; choose error, warn, info or debug");
-                }
-                set_log_level(*level);
+            case log_level_id:
+                cli::apply_log_level(optarg);
                 break;
-            }
             case 'h':
                 opts.help = true;
                 break;
             case version_id:
                 opts.version = true;
                 break;
-            case ':':
-                throw cli::UsageError(std::string("option ") + argv[optind - 1] + " needs a value");
-            case '?':
-                throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
             default:
-                opts.demo.take(id, optarg);
+                if (!opts.demo.take(id, optarg)) {
+                    cli::throw_getopt_error(id, argv);
+                }
         }
     }
-    if (optind < argc) {
-        throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
-    }
+    cli::reject_operands(argc, argv);
     if (!opts.help && !opts.version && opts.output.empty()) {
         throw cli::UsageError("no output file: give -o FILE.png (or -o - for standard output)");
     }
