@@ -1,0 +1,490 @@
+// vgpu-guest: drives a vgpu_mediator vGPU as its guest driver would (VFIO
+// group and type1 container, BAR2 registers, VRAM mmap, plane commits,
+// interrupts), for tests, demos and benchmarks.
+
+#include <getopt.h>
+#include <linux/vfio.h>
+
+#include <algorithm>
+#include <csignal>
+#include <iomanip>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "animation.hpp"
+#include "command_line.hpp"
+#include "fbexport/error.hpp"
+#include "fbexport/log.hpp"
+#include "hex_string.hpp"
+#include "mdev_instance.hpp"
+#include "vgpu_device.hpp"
+#include "vgpu_mediator.h"
+
+namespace {
+
+using namespace vgpu;
+namespace cli = fbx::cli;
+
+constexpr const char* usage_text =
+    "Usage: vgpu-guest --device UUID COMMAND [OPTIONS]\n"
+    "       vgpu-guest create [--type TYPE]\n"
+    "Drive a vgpu_mediator vGPU as its guest driver would.\n"
+    "\n"
+    "Commands:\n"
+    "  info        print the device's identity, regions, interrupts, registers\n"
+    "              and the host's view of its planes\n"
+    "  draw        draw a pattern into VRAM and show it on the primary plane\n"
+    "  cursor      draw an arrow into VRAM and show it on the cursor plane\n"
+    "  animate     flip between two buffers with a moving pattern and cursor\n"
+    "  query       print what VFIO_DEVICE_QUERY_GFX_PLANE reports for both planes\n"
+    "  reset       VFIO_DEVICE_RESET\n"
+    "  create      create an instance of --type and print its UUID\n"
+    "  remove      remove the instance --device\n"
+    "\n"
+    "Options:\n"
+    "  -d, --device UUID      the vGPU (/sys/bus/mdev/devices/UUID)\n"
+    "  --type TYPE            for create: vgpu_mediator-small (default), -medium, -large\n"
+    "  --format FOURCC        XRGB8888 (default), ARGB8888, XBGR8888, ABGR8888,\n"
+    "                         RGB565, XRGB2101010\n"
+    "  --modifier NAME        linear (default), x-tiled, y-tiled\n"
+    "  --size WxH             surface size (draw, animate: 640x480; cursor: 64x64)\n"
+    "  --offset BYTES         surface offset in VRAM (default: 0; cursor: end of VRAM)\n"
+    "  --pattern NAME         gradient (default), bars, checker, noise, cursor\n"
+    "  --frame N              animation frame of the pattern to draw (default 0)\n"
+    "  --pos X,Y              plane position (cursor: default 0,0)\n"
+    "  --hot X,Y              cursor hotspot (default 0,0)\n"
+    "  --seconds N            animate: how long (default 5)\n"
+    "  --fps N                animate: frames per second (default 30)\n"
+    "  --irq MODE             animate: wait for flip-done by intx, msi or none (default intx)\n"
+    "  --no-cursor            animate: leave the cursor plane alone\n"
+    "  --log-level LEVEL      error, warn (default), info or debug\n"
+    "  -h, --help             show this help and exit\n"
+    "  --version              show the version and exit\n"
+    "\n"
+    "Exit status: 0 on success, 1 when the device or an operation failed (the\n"
+    "message names the device, region or ioctl and errno), 2 on a bad command line.\n";
+
+enum Id : int {
+    type_id = 1,
+    format_id,
+    modifier_id,
+    size_id,
+    offset_id,
+    pattern_id,
+    frame_id,
+    pos_id,
+    hot_id,
+    seconds_id,
+    fps_id,
+    irq_id,
+    no_cursor_id,
+    log_level_id,
+    version_id,
+};
+
+struct Options {
+    std::string command;
+    std::string device;
+    std::string type = VGPU_MDEV_TYPE_SMALL;
+    fbx::PixelFormat format = fbx::supported_formats()[0];
+    fbx::Modifier modifier = fbx::supported_modifiers()[0];
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> size;
+    std::optional<std::uint64_t> offset;
+    Pattern pattern = Pattern::gradient;
+    std::uint32_t frame = 0;
+    std::int32_t pos_x = 0;
+    std::int32_t pos_y = 0;
+    std::uint32_t hot_x = 0;
+    std::uint32_t hot_y = 0;
+    std::uint64_t seconds = 5;
+    std::uint64_t fps = 30;
+    std::optional<IrqMode> irq = IrqMode::intx;
+    bool cursor = true;
+    bool help = false;
+    bool version = false;
+};
+
+// "X,Y" with signed (positions) or unsigned (hotspots) parts.
+void parse_pair(std::string_view option, std::string_view text, std::int64_t min, std::int64_t& x,
+                std::int64_t& y) {
+    const auto comma = text.find(',');
+    const auto part = [&](std::string_view s) {
+        bool negative = !s.empty() && s.front() == '-';
+        if (negative) {
+            s.remove_prefix(1);
+        }
+        const auto v = static_cast<std::int64_t>(cli::parse_unsigned(option, s, INT32_MAX));
+        return negative ? -v : v;
+    };
+    if (comma == std::string_view::npos) {
+        throw cli::UsageError(std::string(option) + ": '" + std::string(text) +
+                              "' is not a pair like 10,20");
+    }
+    x = part(text.substr(0, comma));
+    y = part(text.substr(comma + 1));
+    if (x < min || y < min) {
+        throw cli::UsageError(std::string(option) + ": '" + std::string(text) +
+                              "' must not be negative");
+    }
+}
+
+Options parse(int argc, char** argv) {
+    Options opts;
+    const std::vector<option> table = {
+        {"device", required_argument, nullptr, 'd'},
+        {"type", required_argument, nullptr, type_id},
+        {"format", required_argument, nullptr, format_id},
+        {"modifier", required_argument, nullptr, modifier_id},
+        {"size", required_argument, nullptr, size_id},
+        {"offset", required_argument, nullptr, offset_id},
+        {"pattern", required_argument, nullptr, pattern_id},
+        {"frame", required_argument, nullptr, frame_id},
+        {"pos", required_argument, nullptr, pos_id},
+        {"hot", required_argument, nullptr, hot_id},
+        {"seconds", required_argument, nullptr, seconds_id},
+        {"fps", required_argument, nullptr, fps_id},
+        {"irq", required_argument, nullptr, irq_id},
+        {"no-cursor", no_argument, nullptr, no_cursor_id},
+        {"log-level", required_argument, nullptr, log_level_id},
+        {"help", no_argument, nullptr, 'h'},
+        {"version", no_argument, nullptr, version_id},
+        {nullptr, 0, nullptr, 0},
+    };
+    opterr = 0;
+    int id;
+    std::int64_t x = 0;
+    std::int64_t y = 0;
+    while ((id = getopt_long(argc, argv, ":hd:", table.data(), nullptr)) != -1) {
+        switch (id) {
+            case 'd':
+                opts.device = optarg;
+                break;
+            case type_id:
+                opts.type = optarg;
+                break;
+            case format_id: {
+                const auto f = fbx::find_format(std::string_view(optarg));
+                if (!f) {
+                    throw cli::UsageError(std::string("--format: unknown format '") + optarg + "'");
+                }
+                opts.format = *f;
+                break;
+            }
+            case modifier_id: {
+                const auto m = fbx::find_modifier(std::string_view(optarg));
+                if (!m) {
+                    throw cli::UsageError(std::string("--modifier: unknown modifier '") + optarg +
+                                          "'; choose linear, x-tiled or y-tiled");
+                }
+                opts.modifier = *m;
+                break;
+            }
+            case size_id: {
+                std::uint32_t w = 0;
+                std::uint32_t h = 0;
+                cli::parse_size("--size", optarg, w, h);
+                opts.size = {w, h};
+                break;
+            }
+            case offset_id:
+                opts.offset = cli::parse_unsigned("--offset", optarg);
+                break;
+            case pattern_id: {
+                const auto p = find_pattern(optarg);
+                if (!p) {
+                    throw cli::UsageError(std::string("--pattern: unknown pattern '") + optarg +
+                                          "'; choose gradient, bars, checker, noise or cursor");
+                }
+                opts.pattern = *p;
+                break;
+            }
+            case frame_id:
+                opts.frame =
+                    static_cast<std::uint32_t>(cli::parse_unsigned("--frame", optarg, UINT32_MAX));
+                break;
+            case pos_id:
+                parse_pair("--pos", optarg, INT32_MIN, x, y);
+                opts.pos_x = static_cast<std::int32_t>(x);
+                opts.pos_y = static_cast<std::int32_t>(y);
+                break;
+            case hot_id:
+                parse_pair("--hot", optarg, 0, x, y);
+                opts.hot_x = static_cast<std::uint32_t>(x);
+                opts.hot_y = static_cast<std::uint32_t>(y);
+                break;
+            case seconds_id:
+                opts.seconds = cli::parse_unsigned("--seconds", optarg, 24 * 3600);
+                break;
+            case fps_id:
+                opts.fps = cli::parse_unsigned("--fps", optarg, 1000);
+                if (opts.fps == 0) {
+                    throw cli::UsageError("--fps: must be at least 1");
+                }
+                break;
+            case irq_id: {
+                const std::string mode = optarg;
+                if (mode == "intx") {
+                    opts.irq = IrqMode::intx;
+                } else if (mode == "msi") {
+                    opts.irq = IrqMode::msi;
+                } else if (mode == "none") {
+                    opts.irq.reset();
+                } else {
+                    throw cli::UsageError("--irq: unknown mode '" + mode +
+                                          "'; choose intx, msi or none");
+                }
+                break;
+            }
+            case no_cursor_id:
+                opts.cursor = false;
+                break;
+            case log_level_id: {
+                const auto level = fbx::parse_log_level(optarg);
+                if (!level) {
+                    throw cli::UsageError(std::string("--log-level: unknown level '") + optarg +
+                                          "'; choose error, warn, info or debug");
+                }
+                fbx::set_log_level(*level);
+                break;
+            }
+            case 'h':
+                opts.help = true;
+                break;
+            case version_id:
+                opts.version = true;
+                break;
+            case ':':
+                throw cli::UsageError(std::string("option ") + argv[optind - 1] + " needs a value");
+            default:
+                throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
+        }
+    }
+    if (opts.help || opts.version) {
+        return opts;
+    }
+    if (optind >= argc) {
+        throw cli::UsageError(
+            "no command given (info, draw, cursor, animate, query, reset, "
+            "create, remove)");
+    }
+    opts.command = argv[optind++];
+    if (optind < argc) {
+        throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
+    }
+    static const std::vector<std::string> commands = {"info",  "draw",  "cursor", "animate",
+                                                      "query", "reset", "create", "remove"};
+    if (std::find(commands.begin(), commands.end(), opts.command) == commands.end()) {
+        throw cli::UsageError("unknown command '" + opts.command + "'");
+    }
+    if (opts.command != "create" && opts.device.empty()) {
+        throw cli::UsageError("'" + opts.command + "' needs --device UUID");
+    }
+    return opts;
+}
+
+void print_plane_query(const VgpuDevice& device, std::uint32_t type, const char* name) {
+    const auto p = device.query_plane(type);
+    std::cout << "  " << name << ": ";
+    if (p.drm_format == 0) {
+        std::cout << "not ready\n";
+        return;
+    }
+    std::cout << fbx::format_name(p.drm_format) << ' ' << fbx::modifier_name(p.drm_format_mod)
+              << ' ' << p.width << 'x' << p.height << " stride " << p.stride << " size " << p.size
+              << " pos " << p.x_pos << ',' << p.y_pos << " hot " << p.x_hot << ',' << p.y_hot
+              << " dmabuf_id " << p.dmabuf_id << '\n';
+}
+
+void print_region(const RegionInfo& r) {
+    std::cout << "  " << std::left << std::setw(7) << region_name(r.index) << std::right << " size "
+              << std::setw(10) << hex(r.size) << " offset " << hex(r.offset) << " flags"
+              << (r.readable() ? " read" : "") << (r.writable() ? " write" : "")
+              << (r.mappable() ? " mmap" : "");
+    for (const SparseArea& a : r.sparse_areas) {
+        std::cout << " sparse[" << hex(a.offset) << "+" << hex(a.size) << "]";
+    }
+    std::cout << '\n';
+}
+
+int info(VgpuDevice& device) {
+    const auto dev = device.vfio().info();
+    std::cout << "vGPU " << device.uuid() << " (IOMMU group " << device.group_number()
+              << ", container "
+              << (device.container().iommu_type() == VFIO_TYPE1v2_IOMMU ? "type1v2" : "type1")
+              << ")\n";
+    std::cout << "PCI " << hex(device.read_config16(0x00)) << ':' << hex(device.read_config16(0x02))
+              << " class " << hex(device.read_config32(0x08) >> 8) << '\n';
+    std::cout << "VFIO flags " << hex(dev.flags) << ", " << dev.num_regions << " regions, "
+              << dev.num_irqs << " IRQ indexes\n";
+    for (std::uint32_t i = 0; i < dev.num_regions; ++i) {
+        const RegionInfo r = device.vfio().region_info(i);
+        if (r.size != 0) {
+            print_region(r);
+        }
+    }
+    for (std::uint32_t i = 0; i < dev.num_irqs; ++i) {
+        const auto irq = device.vfio().irq_info(i);
+        if (irq.count != 0) {
+            std::cout << "  IRQ index " << i << ": count " << irq.count << " flags "
+                      << hex(irq.flags) << '\n';
+        }
+    }
+    std::cout << "registers:\n";
+    for (std::uint32_t reg = VGPU_REG_ID; reg <= VGPU_REG_SCRATCH; reg += 4) {
+        if (reg == VGPU_REG_COMMIT) {
+            continue;  // write-only
+        }
+        std::cout << "  " << std::left << std::setw(18) << register_name(reg) << std::right << ' '
+                  << hex(device.read_reg(reg)) << '\n';
+    }
+    for (std::uint32_t plane = 0; plane < VGPU_NUM_PLANES; ++plane) {
+        std::cout << "plane " << plane << " pending: " << describe(device.read_plane(plane))
+                  << "; latched status " << plane_status_name(device.plane_status(plane)) << '\n';
+    }
+    std::cout << "display export (dma-buf): " << (device.probe_dmabuf() ? "yes" : "no") << '\n';
+    print_plane_query(device, drm_plane_primary, "primary");
+    print_plane_query(device, drm_plane_cursor, "cursor");
+    return cli::exit_ok;
+}
+
+// Commits `mask` and reports the latched status of `plane`: a plane the
+// device rejects is a failure, with the device's reason.
+int commit_and_check(const VgpuDevice& device, std::uint32_t plane, const PlaneConfig& config) {
+    device.commit(1u << plane);
+    const std::uint32_t status = device.plane_status(plane);
+    if (status != VGPU_PLANE_OK) {
+        std::cerr << "vgpu-guest: "
+                  << device.context("plane " + std::to_string(plane) + " (" + describe(config) +
+                                    ") rejected: " + plane_status_name(status))
+                  << '\n';
+        return cli::exit_failure;
+    }
+    std::cout << "plane " << plane << ": " << describe(config) << " shown, flip "
+              << device.read_reg(VGPU_REG_FLIP_COUNT) << '\n';
+    return cli::exit_ok;
+}
+
+int draw(VgpuDevice& device, const Options& opts) {
+    const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{640, 480});
+    PlaneConfig plane = make_plane(opts.format, opts.modifier, w, h, opts.offset.value_or(0));
+    plane.pos_x = opts.pos_x;
+    plane.pos_y = opts.pos_y;
+    device.draw(plane, opts.pattern, opts.frame);
+    device.program_plane(VGPU_PLANE_PRIMARY, plane);
+    return commit_and_check(device, VGPU_PLANE_PRIMARY, plane);
+}
+
+int cursor(VgpuDevice& device, const Options& opts) {
+    const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{64, 64});
+    const fbx::PixelFormat format = opts.format.fourcc == VGPU_FMT_XRGB8888
+                                        ? *fbx::find_format(VGPU_FMT_ARGB8888)
+                                        : opts.format;
+    PlaneConfig plane = make_plane(format, opts.modifier, w, h, 0);
+    plane.offset = opts.offset.value_or(cursor_offset(device.vram_size(), plane));
+    plane.pos_x = opts.pos_x;
+    plane.pos_y = opts.pos_y;
+    plane.hot_x = opts.hot_x;
+    plane.hot_y = opts.hot_y;
+    const Pattern pattern = opts.pattern == Pattern::gradient ? Pattern::cursor : opts.pattern;
+    device.draw(plane, pattern, opts.frame);
+    device.program_plane(VGPU_PLANE_CURSOR, plane);
+    return commit_and_check(device, VGPU_PLANE_CURSOR, plane);
+}
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+int animate_command(VgpuDevice& device, const Options& opts) {
+    const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{640, 480});
+    AnimationOptions a;
+    a.primary = make_plane(opts.format, opts.modifier, w, h, opts.offset.value_or(0));
+    a.pattern = opts.pattern;
+    a.duration = std::chrono::seconds(opts.seconds);
+    a.fps = static_cast<double>(opts.fps);
+    a.cursor = opts.cursor;
+    a.irq = opts.irq;
+    a.stop = [] { return stop_requested != 0; };
+    std::signal(SIGINT, [](int) { stop_requested = 1; });
+    std::signal(SIGTERM, [](int) { stop_requested = 1; });
+    const AnimationResult r = animate(device, a);
+    std::cout << "animated " << describe(a.primary) << ": " << r.frames << " frames in "
+              << std::fixed << std::setprecision(2) << r.seconds << " s ("
+              << (r.seconds > 0 ? static_cast<double>(r.frames) / r.seconds : 0.0) << " fps)";
+    if (opts.irq) {
+        std::cout << ", " << r.interrupts << " flip-done interrupts, " << r.missed_interrupts
+                  << " missed";
+    }
+    std::cout << '\n';
+    if (device.plane_status(VGPU_PLANE_PRIMARY) != VGPU_PLANE_OK) {
+        std::cerr << "vgpu-guest: "
+                  << device.context("primary plane rejected: " +
+                                    plane_status_name(device.plane_status(VGPU_PLANE_PRIMARY)))
+                  << '\n';
+        return cli::exit_failure;
+    }
+    return r.missed_interrupts == 0 ? cli::exit_ok : cli::exit_failure;
+}
+
+int run(const Options& opts) {
+    if (opts.command == "create") {
+        MdevInstance instance(opts.type);
+        std::cout << instance.release() << '\n';
+        return cli::exit_ok;
+    }
+    if (opts.command == "remove") {
+        remove_mdev(opts.device);
+        std::cout << "removed " << opts.device << '\n';
+        return cli::exit_ok;
+    }
+    VgpuDevice device(opts.device);
+    if (opts.command == "info") {
+        return info(device);
+    }
+    if (opts.command == "draw") {
+        return draw(device, opts);
+    }
+    if (opts.command == "cursor") {
+        return cursor(device, opts);
+    }
+    if (opts.command == "animate") {
+        return animate_command(device, opts);
+    }
+    if (opts.command == "query") {
+        std::cout << "vGPU " << device.uuid() << ":\n";
+        print_plane_query(device, drm_plane_primary, "primary");
+        print_plane_query(device, drm_plane_cursor, "cursor");
+        return cli::exit_ok;
+    }
+    device.reset();
+    std::cout << "vGPU " << device.uuid() << " reset\n";
+    return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    fbx::set_log_level(fbx::LogLevel::warn);
+    Options opts;
+    try {
+        opts = parse(argc, argv);
+    } catch (const cli::UsageError& e) {
+        std::cerr << "vgpu-guest: " << e.what() << "\nTry 'vgpu-guest --help'.\n";
+        return cli::exit_usage;
+    }
+    if (opts.help) {
+        std::cout << usage_text;
+        return cli::exit_ok;
+    }
+    if (opts.version) {
+        std::cout << "vgpu-guest " FBEXPORT_VERSION "\n";
+        return cli::exit_ok;
+    }
+    try {
+        return run(opts);
+    } catch (const std::exception& e) {
+        std::cerr << "vgpu-guest: " << e.what() << '\n';
+        return cli::exit_failure;
+    }
+}
