@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_diag.c - per-instance diagnostics: sysfs group "vgpu" on the mdev
+ * device and a debugfs state dump
+ *
+ * The invalid counter is how tests and admins see that a guest wrote
+ * values the device refused; the debugfs dump is for humans.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/sysfs.h>
+#include <linux/device.h>
+
+#include "vgpu.h"
+
+static struct dentry *vgpu_debugfs_root;
+
+static ssize_t invalid_planes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	u64 count;
+
+	mutex_lock(&vgpu->lock);
+	count = vgpu->eng.invalid_count;
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%llu\n", count);
+}
+static DEVICE_ATTR_RO(invalid_planes);
+
+static ssize_t vram_size_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", vgpu->vram_size);
+}
+static DEVICE_ATTR_RO(vram_size);
+
+static ssize_t flip_count_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	u32 count;
+
+	mutex_lock(&vgpu->lock);
+	count = vgpu->eng.flip_count;
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%u\n", count);
+}
+static DEVICE_ATTR_RO(flip_count);
+
+static struct attribute *vgpu_dev_attrs[] = {
+	&dev_attr_invalid_planes.attr,
+	&dev_attr_vram_size.attr,
+	&dev_attr_flip_count.attr,
+	NULL,
+};
+
+static const struct attribute_group vgpu_dev_group = {
+	.name = VGPU_SYSFS_GROUP,
+	.attrs = vgpu_dev_attrs,
+};
+
+const struct attribute_group *vgpu_dev_groups[] = {
+	&vgpu_dev_group,
+	NULL,
+};
+
+static const char * const vgpu_status_names[VGPU_PLANE_ERR_COUNT] = {
+	[VGPU_PLANE_OK] = "ok",
+	[VGPU_PLANE_ERR_DISABLED] = "disabled",
+	[VGPU_PLANE_ERR_FORMAT] = "bad format",
+	[VGPU_PLANE_ERR_MODIFIER] = "bad modifier",
+	[VGPU_PLANE_ERR_SIZE] = "bad size",
+	[VGPU_PLANE_ERR_STRIDE] = "bad stride",
+	[VGPU_PLANE_ERR_ALIGN] = "misaligned",
+	[VGPU_PLANE_ERR_RANGE] = "outside VRAM",
+	[VGPU_PLANE_ERR_HOTSPOT] = "bad hotspot",
+};
+
+static void vgpu_show_plane(struct seq_file *s, const char *what,
+			    const struct vgpu_plane_regs *r)
+{
+	seq_printf(s, "  %-7s en=%u fmt=%08x mod=%016llx off=%llx %ux%u stride=%u pos=%d,%d hot=%u,%u\n",
+		   what, r->enable, r->format, r->modifier, r->offset,
+		   r->width, r->height, r->stride, r->pos_x, r->pos_y,
+		   r->hot_x, r->hot_y);
+}
+
+static int vgpu_state_show(struct seq_file *s, void *unused)
+{
+	struct vgpu_state *vgpu = s->private;
+	struct vgpu_engine *e = &vgpu->eng;
+	unsigned long i, allocated = 0;
+	int p;
+
+	mutex_lock(&vgpu->lock);
+	seq_printf(s, "type %s, VRAM %llu bytes usable\n",
+		   vgpu->type->type.pretty_name, vgpu->vram_size);
+	for (i = 0; i < vgpu->vram_pages; i++)
+		allocated += !!vgpu->pages[i];
+	seq_printf(s, "VRAM pages allocated %lu of %lu\n", allocated,
+		   vgpu->vram_pages);
+	seq_printf(s, "flips %u, invalid %llu, int status %x enable %x, intx %s%s, msi %s\n",
+		   e->flip_count, e->invalid_count, e->int_status, e->int_enable,
+		   vgpu->intx_trigger ? "set" : "unset",
+		   vgpu->intx_masked ? " (masked)" : "",
+		   vgpu->msi_trigger ? "set" : "unset");
+	for (p = 0; p < VGPU_NUM_PLANES; p++) {
+		u32 st = e->status[p];
+
+		seq_printf(s, "plane %d: %s\n", p,
+			   st < VGPU_PLANE_ERR_COUNT ? vgpu_status_names[st] : "?");
+		vgpu_show_plane(s, "pending", &e->pending[p]);
+		vgpu_show_plane(s, "active", &e->active[p]);
+	}
+	seq_printf(s, "dma-buf cache: %u entries, next id %u\n",
+		   vgpu->n_dmabufs, vgpu->next_dmabuf_id);
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vgpu_state);
+
+void vgpu_debugfs_init(void)
+{
+	vgpu_debugfs_root = debugfs_create_dir(VGPU_DEBUGFS_DIR, NULL);
+}
+
+void vgpu_debugfs_exit(void)
+{
+	debugfs_remove_recursive(vgpu_debugfs_root);
+	vgpu_debugfs_root = NULL;
+}
+
+/* debugfs failures are not errors: the dump is optional. */
+void vgpu_debugfs_add(struct vgpu_state *vgpu)
+{
+	vgpu->debugfs = debugfs_create_dir(dev_name(vgpu->vdev.dev),
+					   vgpu_debugfs_root);
+	debugfs_create_file("state", 0400, vgpu->debugfs, vgpu,
+			    &vgpu_state_fops);
+}
+
+/* Waits for readers of the dump to finish before the state can go. */
+void vgpu_debugfs_remove(struct vgpu_state *vgpu)
+{
+	debugfs_remove_recursive(vgpu->debugfs);
+	vgpu->debugfs = NULL;
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_regs.c - trapped register accesses (BAR2 and BAR0's last page)
+ *
+ * The register semantics live in regs_logic.c; this file only checks the
+ * access shape, converts byte order and delivers the interrupts the
+ * engine asks for.
+ */
+#include <linux/string.h>
+#include <asm/byteorder.h>
+
+#include "vgpu.h"
+
+void vgpu_regs_read(struct vgpu_state *vgpu, u32 off, void *buf, u32 count)
+{
+	__le32 val;
+
+	lockdep_assert_held(&vgpu->lock);
+
+	/* registers are 32-bit; anything else reads as zero */
+	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE) {
+		memset(buf, 0, count);
+		return;
+	}
+	val = cpu_to_le32(vgpu_engine_read(&vgpu->eng, off));
+	memcpy(buf, &val, sizeof(val));
+}
+
+void vgpu_regs_write(struct vgpu_state *vgpu, u32 off, const void *buf,
+		     u32 count)
+{
+	__le32 val;
+	u32 events;
+
+	lockdep_assert_held(&vgpu->lock);
+
+	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE) {
+		vgpu_engine_bad_access(&vgpu->eng);
+		return;
+	}
+	memcpy(&val, buf, sizeof(val));
+	events = vgpu_engine_write(&vgpu->eng, off, le32_to_cpu(val));
+	if (events & VGPU_EV_IRQ)
+		vgpu_irq_raise(vgpu);
+}
+
+/* Device reset: registers and interrupt state; VRAM is kept. */
+void vgpu_reset(struct vgpu_state *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	vgpu_engine_reset(&vgpu->eng);
+	vgpu->intx_masked = false;
+}

@@ -1,0 +1,7 @@
+#pragma once
+
+// The kernel's pure-logic C headers, for C++ tests.
+extern "C" {
+#include "plane_logic.h"
+#include "regs_logic.h"
+}
