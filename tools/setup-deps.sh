@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by the integration tests
   vncsnapshot python3-pil
+  # VM tests (tests/vm): QEMU, the guest's initramfs, depmod/modprobe, and
+  # what the unpacked Debian kbuild packages run (6.12's needs pahole)
+  qemu-system-x86 busybox-static kmod cpio pahole libelf1 libssl3 zlib1g xz-utils
 )
 
 missing=()

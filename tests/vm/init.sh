@@ -1,0 +1,73 @@
+#!/bin/busybox sh
+# /init of the VM tests' initramfs (built by vm-kernel.sh). Loads the modules
+# listed in /modules/order (9p chain, vfio, mdev, ...), mounts the host root
+# read-only at /host and the writable output share at /out, loads the module
+# under test, runs /out/cmd.sh inside chroot /host, then writes /out/rc and
+# /out/dmesg.txt and powers off.
+/bin/busybox mkdir -p /proc /sys /dev /host /out /tmp
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+
+say() { echo "vm-init: $*"; }
+halt() {
+  [ -d /out/. ] && dmesg >/out/dmesg.txt 2>/dev/null
+  sync
+  poweroff -f
+  sleep 60
+}
+
+while read -r ko; do
+  [ -n "$ko" ] || continue
+  insmod "/modules/$ko" || { say "insmod $ko failed"; halt; }
+done </modules/order
+
+p9="trans=virtio,version=9p2000.L,msize=512000"
+mount -t 9p -o "$p9,ro" hostroot /host || { say "cannot mount the host root (9p)"; halt; }
+mount -t 9p -o "$p9" out /out || { say "cannot mount the output share (9p)"; halt; }
+. /out/job.env
+
+# The output share appears at its host path inside the chroot too.
+mount -o bind /out "/host$OUT_HOST" || { say "cannot bind the output share at $OUT_HOST"; halt; }
+mount -t proc proc /host/proc
+mount -t sysfs sysfs /host/sys
+mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
+mount -t devtmpfs devtmpfs /host/dev
+mkdir -p /host/dev/pts /host/dev/shm
+mount -t devpts devpts /host/dev/pts
+mount -t tmpfs tmpfs /host/dev/shm
+mount -t tmpfs tmpfs /host/tmp
+mount -t tmpfs tmpfs /host/run
+
+if [ -n "$MODULE_KO" ]; then
+  insmod "/host$MODULE_KO" || { say "insmod $MODULE_KO failed"; echo 126 >/out/rc; halt; }
+  say "loaded $(basename "$MODULE_KO")"
+fi
+
+say "running /out/cmd.sh"
+(
+  chroot /host /usr/bin/env -i \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=dumb \
+    /bin/bash "$OUT_HOST/cmd.sh"
+  echo $? >/out/rc.tmp
+) 2>&1 | tee /out/output.log
+say "command exited with status $(cat /out/rc.tmp 2>/dev/null)"
+
+if [ -n "$MODULE_KO" ]; then
+  name=$(basename "$MODULE_KO" .ko)
+  if rmmod "$name" 2>/out/rmmod.log; then say "unloaded $name"; else say "rmmod $name: $(cat /out/rmmod.log)"; fi
+fi
+
+dmesg >/out/dmesg.txt
+cat /proc/sys/kernel/tainted >/out/tainted
+[ -f /out/rc.tmp ] && mv /out/rc.tmp /out/rc
+umount /host/run /host/tmp /host/dev/shm /host/dev/pts /host/dev 2>/dev/null
+umount "/host$OUT_HOST"
+sync
+umount /out
+poweroff -f
+sleep 60
