@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * plane_logic.c - formats, plane validation and tiling address math
+ * Formats, plane validation and tiling address math
  *
  * Everything the guest writes into a plane's registers is judged here,
  * once, at commit time; the rest of the module only ever sees a
@@ -24,7 +24,7 @@ const struct vgpu_format_info *vgpu_format_lookup(u32 fourcc)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(vgpu_formats) / sizeof(vgpu_formats[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vgpu_formats); i++)
 		if (vgpu_formats[i].fourcc == fourcc)
 			return &vgpu_formats[i];
 	return NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * plane_logic.h - formats, plane validation and tiling address math
+ * Formats, plane validation and tiling address math
  *
  * Pure logic: no kernel headers, shared with the host unit tests.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * regs_logic.c - the register file and display engine of one vGPU
+ * The register file and display engine of one vGPU
  *
  * Shared with the host unit tests: no kernel headers, no locking (the
  * caller holds the instance mutex).

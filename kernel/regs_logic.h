@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * regs_logic.h - the register file and display engine of one vGPU
+ * The register file and display engine of one vGPU
  *
  * Pure logic: the register semantics (double buffering, commit, interrupt
  * status) without locking or interrupt delivery, so the host unit tests

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vgpu.h - per-instance state of vgpu_mediator and the interfaces between
+ * Per-instance state of vgpu_mediator and the interfaces between
  * its files
  *
  * Locking: one mutex per instance, vgpu_state.lock, guards everything in
@@ -17,7 +17,6 @@
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/vfio.h>
-#include <linux/version.h>
 
 #include "regs_logic.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_diag.c - per-instance diagnostics: sysfs group "vgpu" on the mdev
+ * Per-instance diagnostics: sysfs group "vgpu" on the mdev
  * device and a debugfs state dump
  *
  * The invalid counter is how tests and admins see that a guest wrote

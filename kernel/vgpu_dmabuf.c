@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_dmabuf.c - plane surfaces exported as dma-bufs
+ * Plane surfaces exported as dma-bufs
  *
  * Two objects:
  *  - struct vgpu_dmabuf, an entry of the per-instance cache: a surface

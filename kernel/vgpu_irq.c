@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_irq.c - INTx and MSI delivered through eventfds
+ * INTx and MSI delivered through eventfds
  *
  * The VMM (or tools/vgpu-guest) hands us eventfds with
  * VFIO_DEVICE_SET_IRQS. MSI wins when it is set up, as on real hardware
@@ -15,15 +15,7 @@
 #include <linux/vfio.h>
 
 #include "vgpu.h"
-
-static void vgpu_eventfd_signal(struct eventfd_ctx *ctx)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
+#include "vgpu_compat.h"
 
 static bool vgpu_intx_disabled(struct vgpu_state *vgpu)
 {

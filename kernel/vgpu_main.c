@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_main.c - module, mdev parent and vGPU types of vgpu_mediator
+ * Module, mdev parent and vGPU types of vgpu_mediator
  *
  * The module registers a virtual parent device (no real hardware is
  * behind it) with three mdev types. Instances share a VRAM budget and an

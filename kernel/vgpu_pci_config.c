@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_pci_config.c - emulated PCI configuration space
+ * Emulated PCI configuration space
  *
  * 256 bytes kept in vgpu_state.cfg. Writes are filtered through a
  * per-byte mask of writable bits, so a guest can only change what real

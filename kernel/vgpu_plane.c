@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_plane.c - VFIO_DEVICE_QUERY_GFX_PLANE: the latched planes as the
+ * VFIO_DEVICE_QUERY_GFX_PLANE: the latched planes as the
  * standard VFIO display ABI describes them
  */
 #include <linux/vfio.h>

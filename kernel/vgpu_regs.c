@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_regs.c - trapped register accesses (BAR2 and BAR0's last page)
+ * Trapped register accesses (BAR2 and BAR0's last page)
  *
  * The register semantics live in regs_logic.c; this file only checks the
  * access shape, converts byte order and delivers the interrupts the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vgpu_shim.h - the few types the pure-logic files need
+ * The few types the pure-logic files need
  *
  * plane_logic.c and regs_logic.c are compiled both into the module and
  * into host unit tests. This header is the only thing that differs
@@ -11,6 +11,7 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <stdbool.h>
@@ -23,6 +24,8 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef int32_t s32;
 typedef uint64_t u64;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #endif /* VGPU_SHIM_H */

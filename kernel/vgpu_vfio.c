@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_vfio.c - the VFIO device of a vGPU instance: life cycle, region
+ * The VFIO device of a vGPU instance: life cycle, region
  * read/write dispatch, ioctls and mmap
  *
  * Regions follow vfio-pci's layout, region index in the top bits of the
@@ -16,6 +16,7 @@
 #include <linux/mdev.h>
 
 #include "vgpu.h"
+#include "vgpu_compat.h"
 
 #define VGPU_OFFSET_MASK	(VGPU_REGION_OFFSET(1) - 1)
 
@@ -65,7 +66,7 @@ static void vgpu_release_dev(struct vfio_device *vdev)
 	vgpu_irq_release(vgpu);
 	vgpu_budget_release(vgpu->type);
 	mutex_destroy(&vgpu->lock);
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+#if !VGPU_VFIO_HAS_IOMMUFD
 	/* Before 6.2 the driver frees the vfio_device itself. */
 	vfio_free_device(vdev);
 #endif
@@ -407,7 +408,7 @@ const struct vfio_device_ops vgpu_dev_ops = {
 	.name = VGPU_NAME,
 	.init = vgpu_init_dev,
 	.release = vgpu_release_dev,
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if VGPU_VFIO_HAS_IOMMUFD
 	/* no physical IOMMU behind an mdev: the emulated iommufd glue */
 	.bind_iommufd = vfio_iommufd_emulated_bind,
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu_vram.c - VRAM behind BAR0: pages allocated on first touch, mapped
+ * VRAM behind BAR0: pages allocated on first touch, mapped
  * into userspace on fault
  *
  * The page array owns one reference per allocated page. Mappings and

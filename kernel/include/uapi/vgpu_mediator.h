@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * vgpu_mediator.h - guest-visible ABI of the fbexport virtual display GPU
+ * Guest-visible ABI of the fbexport virtual display GPU
  *
  * Shared by the kernel module (kernel/vgpu_*.c), the guest-driver simulator
  * (tools/vgpu-guest) and the tests. It needs only <linux/types.h>, so it is
