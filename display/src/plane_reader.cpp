@@ -92,6 +92,13 @@ PlaneReader::PlaneReader(const Plane& plane)
     }
 }
 
+const std::uint8_t* PlaneReader::surface() {
+    if (surface_ == nullptr) {
+        surface_ = buffer_->map() + offset_;
+    }
+    return surface_;
+}
+
 bool PlaneReader::readable_in_place() const {
     // pixman reads rows as arrays of 32-bit words: the surface start and the
     // stride must be word aligned, and the stride must fit its int argument.
@@ -106,9 +113,7 @@ void PlaneReader::composite(const Rect& requested, pixman_op_t op, pixman_image_
     if (rect.empty()) {
         return;
     }
-    if (surface_ == nullptr) {
-        surface_ = buffer_->map() + offset_;
-    }
+    surface();
     if (readable_in_place()) {
         if (!in_place_) {
             // pixman wants a mutable pointer but only reads a source image.

@@ -24,6 +24,10 @@ public:
     explicit PlaneReader(const Plane& plane);
 
     Rect bounds() const { return bounds_; }
+    const PixelFormat& format() const { return format_; }
+    const SurfaceLayout& layout() const { return layout_; }
+    // The surface's first byte in the mapped buffer (maps it on first use).
+    const std::uint8_t* surface();
 
     // Composites `requested` clipped to bounds() onto `target` at the same
     // coordinates shifted by (dx, dy), with pixman operator `op`.

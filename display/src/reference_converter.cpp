@@ -1,10 +1,11 @@
-#include "display/cpu_converter.hpp"
+#include "display/reference_converter.hpp"
 
 #include "plane_reader.hpp"
 
 namespace fbx {
 
-void CpuConverter::convert(const Plane& plane, const DamageRegion& damage, ShadowFramebuffer& out) {
+void ReferenceConverter::convert(const Plane& plane, const DamageRegion& damage,
+                                 ShadowFramebuffer& out) {
     PlaneReader reader(plane);
     DamageRegion todo = damage;
     todo.clip(intersect(reader.bounds(), out.bounds()));
@@ -13,8 +14,8 @@ void CpuConverter::convert(const Plane& plane, const DamageRegion& damage, Shado
     }
 }
 
-void CpuConverter::convert(const Plane& plane, std::span<const Rect> damage,
-                           ShadowFramebuffer& out) {
+void ReferenceConverter::convert(const Plane& plane, std::span<const Rect> damage,
+                                 ShadowFramebuffer& out) {
     // Through a region, so overlapping rectangles are converted once.
     convert(plane, DamageRegion(damage), out);
 }

@@ -1,12 +1,15 @@
-// The CPU conversion path against the machine's own memcpy, in one run:
-// each conversion reports GB/s of source bytes and its ratio to memcpy of a
+// The CPU conversion paths against the machine's own memcpy, in one run:
+// each conversion (the pixman reference, the fast path on one core and on
+// all cores) reports GB/s of source bytes and its ratio to memcpy of a
 // buffer of the same size, measured here; a 64x64 damage is timed against a
-// full frame, so damage-limited cost shows as a ratio too.
+// full frame on one core, so damage-limited cost shows as a ratio too.
 //
 // Run: build/tests/bench/converter_bench
 
 #include <benchmark/benchmark.h>
 #include <drm_fourcc.h>
+
+#include <time.h>
 
 #include <chrono>
 #include <cstring>
@@ -15,13 +18,26 @@
 #include <vector>
 
 #include "display/cpu_converter.hpp"
+#include "display/reference_converter.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "fbexport/demo_source.hpp"
 
 namespace {
 
 using namespace fbx;
-using Clock = std::chrono::steady_clock;
+// Single-core figures use this thread's CPU time, so other work on a busy
+// machine does not count against them; multi-core figures use wall time.
+struct ThreadCpuClock {
+    using duration = std::chrono::nanoseconds;
+    using time_point = std::chrono::time_point<ThreadCpuClock, duration>;
+    static time_point now() {
+        timespec ts{};
+        ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return time_point(duration(std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec));
+    }
+};
+using Clock = ThreadCpuClock;
+using WallClock = std::chrono::steady_clock;
 
 // A demo frame in the given layout, rendered once; the source owns its buffer.
 struct Surface {
@@ -61,26 +77,30 @@ double memcpy_seconds(std::size_t bytes) {
                             std::chrono::milliseconds{300});
 }
 
-// Runs the benchmark loop and returns seconds per iteration.
-template <typename F>
+// Runs the benchmark loop and returns seconds per iteration, by `C`.
+template <typename C = Clock, typename F>
 double timed_loop(benchmark::State& state, F&& work) {
-    const auto start = Clock::now();
+    const auto start = C::now();
     for (auto _ : state) {
         work();
         benchmark::ClobberMemory();
     }
-    return std::chrono::duration<double>(Clock::now() - start).count() / double(state.iterations());
+    return std::chrono::duration<double>(C::now() - start).count() / double(state.iterations());
 }
 
-void convert_full(benchmark::State& state, std::uint32_t width, std::uint32_t height,
-                  std::uint64_t modifier) {
+// `all_cores`: time by the wall clock, as work spread over threads must be.
+template <typename Converter>
+void convert_full(benchmark::State& state, Converter&& converter, std::uint32_t width,
+                  std::uint32_t height, std::uint64_t modifier, bool all_cores = false) {
     Surface s = make_surface(width, height, modifier);
     ShadowFramebuffer out(width, height);
-    CpuConverter converter;
     const Rect all = out.bounds();
     const std::size_t bytes = std::size_t{width} * height * 4;
-    const double seconds = timed_loop(
-        state, [&] { converter.convert(s.frame.primary, std::span<const Rect>(&all, 1), out); });
+    const auto work = [&] {
+        converter.convert(s.frame.primary, std::span<const Rect>(&all, 1), out);
+    };
+    const double seconds =
+        all_cores ? timed_loop<WallClock>(state, work) : timed_loop<Clock>(state, work);
     const double reference = memcpy_seconds(bytes);
     state.counters["GB/s"] = double(bytes) / seconds / 1e9;
     state.counters["memcpy_GB/s"] = double(bytes) / reference / 1e9;
@@ -91,7 +111,7 @@ void convert_small_damage(benchmark::State& state, std::uint32_t width, std::uin
                           std::uint64_t modifier) {
     Surface s = make_surface(width, height, modifier);
     ShadowFramebuffer out(width, height);
-    CpuConverter converter;
+    CpuConverter converter(1);
     const Rect all = out.bounds();
     const Rect damage{static_cast<std::int32_t>(width / 2), static_cast<std::int32_t>(height / 2),
                       64, 64};
@@ -113,9 +133,21 @@ int main(int argc, char** argv) {
         for (const auto& m : supported_modifiers()) {
             const std::string size = std::to_string(w) + "x" + std::to_string(h);
             const std::string layout(m.name);
-            benchmark::RegisterBenchmark(("convert_full/" + size + "/" + layout).c_str(),
-                                         convert_full, w, h, m.value)
+            benchmark::RegisterBenchmark(("reference/" + size + "/" + layout).c_str(),
+                                         [=](benchmark::State& st) {
+                                             convert_full(st, ReferenceConverter(), w, h, m.value);
+                                         })
                 ->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark(
+                ("fast_1_core/" + size + "/" + layout).c_str(),
+                [=](benchmark::State& st) { convert_full(st, CpuConverter(1), w, h, m.value); })
+                ->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark(("fast_all_cores/" + size + "/" + layout).c_str(),
+                                         [=](benchmark::State& st) {
+                                             convert_full(st, CpuConverter(), w, h, m.value, true);
+                                         })
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
             benchmark::RegisterBenchmark(("convert_64x64/" + size + "/" + layout).c_str(),
                                          convert_small_damage, w, h, m.value)
                 ->Unit(benchmark::kMicrosecond);

@@ -10,12 +10,12 @@
 
 namespace fbx {
 
-// The reference CPU path: detiles (linear, Intel X, Intel Y) and converts a
-// plane's pixels to XRGB8888 with pixman. Correct first; not yet vectorised
-// or threaded.
+// The reference CPU path: detiles (linear, Intel X, Intel Y) row by row and
+// converts a plane's pixels to XRGB8888 with pixman. Simple and obviously
+// right; the fast CpuConverter is tested byte for byte against it.
 //
 // One converter per thread: it keeps a scratch buffer between calls.
-class CpuConverter {
+class ReferenceConverter {
 public:
     // Writes the plane's pixels into `out`, at the same coordinates, only
     // inside `damage` clipped to both the plane and `out`; every other pixel
