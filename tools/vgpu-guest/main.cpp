@@ -6,12 +6,15 @@
 #include <linux/vfio.h>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "animation.hpp"
@@ -36,10 +39,11 @@ constexpr const char* usage_text =
     "Commands:\n"
     "  info        print the device's identity, regions, interrupts, registers\n"
     "              and the host's view of its planes\n"
-    "  draw        draw a pattern into VRAM and show it on the primary plane\n"
+    "  draw        draw a pattern into VRAM and show it on the primary plane (with\n"
+    "              --cursor, an arrow on the cursor plane too); prints what\n"
+    "              VFIO_DEVICE_QUERY_GFX_PLANE then reports\n"
     "  cursor      draw an arrow into VRAM and show it on the cursor plane\n"
     "  animate     flip between two buffers with a moving pattern and cursor\n"
-    "  query       print what VFIO_DEVICE_QUERY_GFX_PLANE reports for both planes\n"
     "  reset       VFIO_DEVICE_RESET\n"
     "  create      create an instance of --type and print its UUID\n"
     "  remove      remove the instance --device\n"
@@ -56,6 +60,10 @@ constexpr const char* usage_text =
     "  --frame N              animation frame of the pattern to draw (default 0)\n"
     "  --pos X,Y              plane position (cursor: default 0,0)\n"
     "  --hot X,Y              cursor hotspot (default 0,0)\n"
+    "  --cursor X,Y           draw: also show a cursor at X,Y\n"
+    "  --hold SECONDS         draw, cursor: keep the device open this long (0: until\n"
+    "                         SIGINT/SIGTERM); the first open of a vGPU resets it, so\n"
+    "                         what one run shows ends with that run\n"
     "  --seconds N            animate: how long (default 5)\n"
     "  --fps N                animate: frames per second (default 30)\n"
     "  --irq MODE             animate: wait for flip-done by intx, msi or none (default intx)\n"
@@ -81,6 +89,8 @@ enum Id : int {
     fps_id,
     irq_id,
     no_cursor_id,
+    cursor_pos_id,
+    hold_id,
     log_level_id,
     version_id,
 };
@@ -103,6 +113,8 @@ struct Options {
     std::uint64_t fps = 30;
     std::optional<IrqMode> irq = IrqMode::intx;
     bool cursor = true;
+    std::optional<std::pair<std::int32_t, std::int32_t>> cursor_pos;
+    std::optional<std::uint64_t> hold_seconds;
     bool help = false;
     bool version = false;
 };
@@ -148,6 +160,8 @@ Options parse(int argc, char** argv) {
         {"fps", required_argument, nullptr, fps_id},
         {"irq", required_argument, nullptr, irq_id},
         {"no-cursor", no_argument, nullptr, no_cursor_id},
+        {"cursor", required_argument, nullptr, cursor_pos_id},
+        {"hold", required_argument, nullptr, hold_id},
         {"log-level", required_argument, nullptr, log_level_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
@@ -241,6 +255,13 @@ Options parse(int argc, char** argv) {
             case no_cursor_id:
                 opts.cursor = false;
                 break;
+            case cursor_pos_id:
+                parse_pair("--cursor", optarg, INT32_MIN, x, y);
+                opts.cursor_pos = {static_cast<std::int32_t>(x), static_cast<std::int32_t>(y)};
+                break;
+            case hold_id:
+                opts.hold_seconds = cli::parse_unsigned("--hold", optarg, 24 * 3600);
+                break;
             case log_level_id: {
                 const auto level = fbx::parse_log_level(optarg);
                 if (!level) {
@@ -267,15 +288,15 @@ Options parse(int argc, char** argv) {
     }
     if (optind >= argc) {
         throw cli::UsageError(
-            "no command given (info, draw, cursor, animate, query, reset, "
+            "no command given (info, draw, cursor, animate, reset, "
             "create, remove)");
     }
     opts.command = argv[optind++];
     if (optind < argc) {
         throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
     }
-    static const std::vector<std::string> commands = {"info",  "draw",  "cursor", "animate",
-                                                      "query", "reset", "create", "remove"};
+    static const std::vector<std::string> commands = {"info",  "draw",   "cursor", "animate",
+                                                      "reset", "create", "remove"};
     if (std::find(commands.begin(), commands.end(), opts.command) == commands.end()) {
         throw cli::UsageError("unknown command '" + opts.command + "'");
     }
@@ -350,51 +371,109 @@ int info(VgpuDevice& device) {
     return cli::exit_ok;
 }
 
-// Commits `mask` and reports the latched status of `plane`: a plane the
-// device rejects is a failure, with the device's reason.
-int commit_and_check(const VgpuDevice& device, std::uint32_t plane, const PlaneConfig& config) {
-    device.commit(1u << plane);
-    const std::uint32_t status = device.plane_status(plane);
-    if (status != VGPU_PLANE_OK) {
-        std::cerr << "vgpu-guest: "
-                  << device.context("plane " + std::to_string(plane) + " (" + describe(config) +
-                                    ") rejected: " + plane_status_name(status))
-                  << '\n';
-        return cli::exit_failure;
+volatile std::sig_atomic_t stop_requested = 0;
+
+void stop_on_signals() {
+    std::signal(SIGINT, [](int) { stop_requested = 1; });
+    std::signal(SIGTERM, [](int) { stop_requested = 1; });
+}
+
+// Reports the latched status of each plane in `mask`: a plane the device
+// rejects is a failure, with the device's reason; then the host's view.
+int check_and_report(const VgpuDevice& device, std::uint32_t mask,
+                     const std::array<PlaneConfig, VGPU_NUM_PLANES>& configs) {
+    int rc = cli::exit_ok;
+    for (std::uint32_t plane = 0; plane < VGPU_NUM_PLANES; ++plane) {
+        if ((mask & (1u << plane)) == 0) {
+            continue;
+        }
+        const std::uint32_t status = device.plane_status(plane);
+        if (status != VGPU_PLANE_OK) {
+            std::cerr << "vgpu-guest: "
+                      << device.context("plane " + std::to_string(plane) + " (" +
+                                        describe(configs[plane]) +
+                                        ") rejected: " + plane_status_name(status))
+                      << '\n';
+            rc = cli::exit_failure;
+            continue;
+        }
+        std::cout << "plane " << plane << ": " << describe(configs[plane]) << " shown, flip "
+                  << device.read_reg(VGPU_REG_FLIP_COUNT) << '\n';
     }
-    std::cout << "plane " << plane << ": " << describe(config) << " shown, flip "
-              << device.read_reg(VGPU_REG_FLIP_COUNT) << '\n';
-    return cli::exit_ok;
+    std::cout << "host view:\n";
+    print_plane_query(device, drm_plane_primary, "primary");
+    print_plane_query(device, drm_plane_cursor, "cursor");
+    return rc;
+}
+
+// Keeps the device (and so what it shows) open for --hold.
+void hold(const Options& opts) {
+    if (!opts.hold_seconds) {
+        return;
+    }
+    stop_on_signals();
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(*opts.hold_seconds);
+    while (stop_requested == 0 &&
+           (*opts.hold_seconds == 0 || std::chrono::steady_clock::now() < end)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+PlaneConfig cursor_plane(VgpuDevice& device, const Options& opts, fbx::PixelFormat format,
+                         std::int32_t x, std::int32_t y, bool own_options) {
+    const auto [w, h] =
+        own_options && opts.size ? *opts.size : std::pair<std::uint32_t, std::uint32_t>{64, 64};
+    // With its own options a cursor may ask for a tiled layout: the device
+    // decides whether a cursor may be tiled.
+    PlaneConfig plane =
+        make_plane(format, own_options ? opts.modifier : fbx::supported_modifiers()[0], w, h, 0);
+    plane.offset =
+        own_options && opts.offset ? *opts.offset : cursor_offset(device.vram_size(), plane);
+    plane.pos_x = x;
+    plane.pos_y = y;
+    plane.hot_x = opts.hot_x;
+    plane.hot_y = opts.hot_y;
+    const Pattern pattern =
+        own_options && opts.pattern != Pattern::gradient ? opts.pattern : Pattern::cursor;
+    device.draw(plane, pattern, opts.frame);
+    return plane;
 }
 
 int draw(VgpuDevice& device, const Options& opts) {
     const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{640, 480});
-    PlaneConfig plane = make_plane(opts.format, opts.modifier, w, h, opts.offset.value_or(0));
-    plane.pos_x = opts.pos_x;
-    plane.pos_y = opts.pos_y;
-    device.draw(plane, opts.pattern, opts.frame);
-    device.program_plane(VGPU_PLANE_PRIMARY, plane);
-    return commit_and_check(device, VGPU_PLANE_PRIMARY, plane);
+    std::array<PlaneConfig, VGPU_NUM_PLANES> planes{};
+    PlaneConfig& primary = planes[VGPU_PLANE_PRIMARY];
+    primary = make_plane(opts.format, opts.modifier, w, h, opts.offset.value_or(0));
+    primary.pos_x = opts.pos_x;
+    primary.pos_y = opts.pos_y;
+    device.draw(primary, opts.pattern, opts.frame);
+    device.program_plane(VGPU_PLANE_PRIMARY, primary);
+    std::uint32_t mask = 1u << VGPU_PLANE_PRIMARY;
+    if (opts.cursor_pos) {
+        planes[VGPU_PLANE_CURSOR] =
+            cursor_plane(device, opts, *fbx::find_format(VGPU_FMT_ARGB8888), opts.cursor_pos->first,
+                         opts.cursor_pos->second, false);
+        device.program_plane(VGPU_PLANE_CURSOR, planes[VGPU_PLANE_CURSOR]);
+        mask |= 1u << VGPU_PLANE_CURSOR;
+    }
+    device.commit(mask);
+    const int rc = check_and_report(device, mask, planes);
+    hold(opts);
+    return rc;
 }
 
 int cursor(VgpuDevice& device, const Options& opts) {
-    const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{64, 64});
     const fbx::PixelFormat format = opts.format.fourcc == VGPU_FMT_XRGB8888
                                         ? *fbx::find_format(VGPU_FMT_ARGB8888)
                                         : opts.format;
-    PlaneConfig plane = make_plane(format, opts.modifier, w, h, 0);
-    plane.offset = opts.offset.value_or(cursor_offset(device.vram_size(), plane));
-    plane.pos_x = opts.pos_x;
-    plane.pos_y = opts.pos_y;
-    plane.hot_x = opts.hot_x;
-    plane.hot_y = opts.hot_y;
-    const Pattern pattern = opts.pattern == Pattern::gradient ? Pattern::cursor : opts.pattern;
-    device.draw(plane, pattern, opts.frame);
-    device.program_plane(VGPU_PLANE_CURSOR, plane);
-    return commit_and_check(device, VGPU_PLANE_CURSOR, plane);
+    std::array<PlaneConfig, VGPU_NUM_PLANES> planes{};
+    planes[VGPU_PLANE_CURSOR] = cursor_plane(device, opts, format, opts.pos_x, opts.pos_y, true);
+    device.program_plane(VGPU_PLANE_CURSOR, planes[VGPU_PLANE_CURSOR]);
+    device.commit(1u << VGPU_PLANE_CURSOR);
+    const int rc = check_and_report(device, 1u << VGPU_PLANE_CURSOR, planes);
+    hold(opts);
+    return rc;
 }
-
-volatile std::sig_atomic_t stop_requested = 0;
 
 int animate_command(VgpuDevice& device, const Options& opts) {
     const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{640, 480});
@@ -406,8 +485,7 @@ int animate_command(VgpuDevice& device, const Options& opts) {
     a.cursor = opts.cursor;
     a.irq = opts.irq;
     a.stop = [] { return stop_requested != 0; };
-    std::signal(SIGINT, [](int) { stop_requested = 1; });
-    std::signal(SIGTERM, [](int) { stop_requested = 1; });
+    stop_on_signals();
     const AnimationResult r = animate(device, a);
     std::cout << "animated " << describe(a.primary) << ": " << r.frames << " frames in "
               << std::fixed << std::setprecision(2) << r.seconds << " s ("
@@ -450,12 +528,6 @@ int run(const Options& opts) {
     }
     if (opts.command == "animate") {
         return animate_command(device, opts);
-    }
-    if (opts.command == "query") {
-        std::cout << "vGPU " << device.uuid() << ":\n";
-        print_plane_query(device, drm_plane_primary, "primary");
-        print_plane_query(device, drm_plane_cursor, "cursor");
-        return cli::exit_ok;
     }
     device.reset();
     std::cout << "vGPU " << device.uuid() << " reset\n";
