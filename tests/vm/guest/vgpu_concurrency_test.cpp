@@ -106,6 +106,7 @@ TEST_F(Concurrency, QueriesAndImportsWhileFlipping) {
             // This thread's dma-buf cache, by dmabuf_id.
             std::map<std::uint32_t, std::pair<int, MappedDmabuf>> cache;
             std::uint64_t round = 0;
+            bool seen_ready[2] = {false, false};  // primary, cursor
             while (!stop) {
                 const bool want_cursor = (round++ % 4) == 3;
                 const auto p =
@@ -113,8 +114,17 @@ TEST_F(Concurrency, QueriesAndImportsWhileFlipping) {
                 ++n.queries;
                 if (p.drm_format == 0) {
                     ++n.not_ready;
+                    // Before the first commit nothing is shown; after it every
+                    // surface is valid, so "not ready" means a torn commit.
+                    if (seen_ready[want_cursor]) {
+                        fail("reader " + std::to_string(id) + ": " +
+                             (want_cursor ? "cursor" : "primary") +
+                             " plane not ready in the middle of valid flips");
+                        return;
+                    }
                     continue;
                 }
+                seen_ready[want_cursor] = true;
                 const int which = want_cursor ? -2 : find_surface(p);
                 if (which == -1) {
                     fail("reader " + std::to_string(id) + ": answer matches no surface: " +
