@@ -26,7 +26,7 @@ while read -r ko; do
 done </modules/order
 
 p9="trans=virtio,version=9p2000.L,msize=512000"
-mount -t 9p -o "$p9,ro" hostroot /host || { say "cannot mount the host root (9p)"; halt; }
+mount -t 9p -o "$p9,ro,cache=loose" hostroot /host || { say "cannot mount the host root (9p)"; halt; }
 mount -t 9p -o "$p9" out /out || { say "cannot mount the output share (9p)"; halt; }
 . /out/job.env
 
@@ -57,9 +57,21 @@ say "running /out/cmd.sh"
 ) 2>&1 | tee /out/output.log
 say "command exited with status $(cat /out/rc.tmp 2>/dev/null)"
 
+# Unload: refusing is fine while instances exist; with none left, a refusal
+# means a leaked reference. /out/unload says which.
 if [ -n "$MODULE_KO" ]; then
   name=$(basename "$MODULE_KO" .ko)
-  if rmmod "$name" 2>/out/rmmod.log; then say "unloaded $name"; else say "rmmod $name: $(cat /out/rmmod.log)"; fi
+  left=$(ls /sys/bus/mdev/devices 2>/dev/null | wc -l)
+  if [ ! -d "/sys/module/$name" ]; then
+    echo "absent" >/out/unload
+    say "$name is not loaded any more"
+  elif rmmod "$name" 2>/out/rmmod.log; then
+    echo "ok" >/out/unload
+    say "unloaded $name"
+  else
+    echo "refused $left" >/out/unload
+    say "rmmod $name with $left mdev instances left: $(cat /out/rmmod.log)"
+  fi
 fi
 
 dmesg >/out/dmesg.txt

@@ -31,7 +31,8 @@
 # --module-src VM_MODULE (module name) and VM_MODULE_KO (its path). /tmp is a
 # tmpfs there, so host files under /tmp are hidden: keep binaries elsewhere.
 # Environment: VM_TIMEOUT (guest seconds, default 600), VM_ACCEL (default tcg;
-# KVM hangs on these machines), VM_KERNEL_REFRESH=1 (resolve versions again).
+# KVM hangs on these machines), VM_KERNEL_REFRESH=1 (resolve versions again),
+# VM_APPEND (more kernel command-line arguments).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -375,7 +376,7 @@ boot_and_judge() {
   local qemu=(qemu-system-x86_64 -accel "$accel" -m 1G -smp 2 -nographic -no-reboot
     -nic none
     -kernel "$root/boot/vmlinuz-$release" -initrd "$initramfs"
-    -append "console=ttyS0 quiet panic=-1"
+    -append "console=ttyS0 quiet panic=-1${VM_APPEND:+ $VM_APPEND}"
     -fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
     -device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
     -fsdev "local,id=out,path=$out,security_model=none"
@@ -403,6 +404,11 @@ boot_and_judge() {
     local rc; rc=$(tr -dc '0-9' <"$out/rc")
     [ "$rc" = 0 ] || fails+=("the guest command exited with status ${rc:-?}")
   fi
+  if [ -n "$module_ko" ] && [ -f "$out/unload" ]; then
+    case $(cat "$out/unload") in
+      "refused 0") fails+=("$(basename "$module_ko") could not be unloaded with no instance left (a leaked reference?)") ;;
+    esac
+  fi
   local pattern='WARNING:|BUG:|Oops|general protection|refcount_t'
   local bad=
   if [ -f "$out/dmesg.txt" ]; then
@@ -410,7 +416,11 @@ boot_and_judge() {
   else
     fails+=("no kernel log from the guest")
   fi
-  bad+=$(grep -nE "$pattern" "$work/console.log" | sed 's/^/console:/' || true)
+  # The console also carries the command's own output: only kernel lines
+  # ("[   12.345678] ...") count there.
+  local cbad
+  cbad=$(grep -nE '^\[ *[0-9]+\.[0-9]+\] ' "$work/console.log" | grep -E "$pattern" | sed 's/^/console:/' || true)
+  if [ -n "$cbad" ]; then bad+=${bad:+$'\n'}$cbad; fi
   if [ -n "$bad" ]; then
     fails+=("the guest kernel log has WARNING/BUG/Oops/general protection/refcount_t lines")
     echo "----- offending guest kernel log lines -----" >&2
