@@ -38,6 +38,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 prog=vm-kernel
 suite=bookworm
+apt_etc=${VM_APT_ETC:-/etc/apt}
 
 die() { echo "$prog: FAIL: $*" >&2; exit 1; }
 log() { echo "$prog: $*" >&2; }
@@ -82,7 +83,7 @@ mkdir -p "$cache" "$work"
 write_sources() {
   local out=$1
   {
-    for f in /etc/apt/sources.list.d/*.sources; do
+    for f in "$apt_etc"/sources.list.d/*.sources; do
       [ -f "$f" ] || continue
       awk -v RS= -v want="$suite" '
         {
@@ -108,7 +109,7 @@ write_sources() {
               print u[1], s[j], (key ~ /^\// ? key : "")
         }' "$f"
     done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    for f in "$apt_etc"/sources.list "$apt_etc"/sources.list.d/*.list; do
       [ -f "$f" ] || continue
       awk -v want="$suite" '
         $1 == "deb" {
