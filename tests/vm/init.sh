@@ -30,6 +30,30 @@ mount -t 9p -o "$p9,ro,cache=loose" hostroot /host || { say "cannot mount the ho
 mount -t 9p -o "$p9" out /out || { say "cannot mount the output share (9p)"; halt; }
 . /out/job.env
 
+# Scratch tmpfs on /tmp and /run, as a booted system has; folders of the
+# host that the tests need and that live there (keep.list: a checkout in
+# /tmp, its build folder) are bound aside first and put back on top.
+kept=0
+while read -r path; do
+  case $path/ in
+    /tmp/*|/run/*)
+      mkdir -p "/keep/$kept"
+      mount -o bind "/host$path" "/keep/$kept" && echo "$path" >"/keep/$kept.path"
+      kept=$((kept + 1)) ;;
+  esac
+done </out/keep.list
+mount -t tmpfs tmpfs /host/tmp
+mount -t tmpfs tmpfs /host/run
+i=0
+while [ "$i" -lt "$kept" ]; do
+  if [ -f "/keep/$i.path" ]; then
+    path=$(cat "/keep/$i.path")
+    mkdir -p "/host$path"
+    mount -o bind "/keep/$i" "/host$path" || { say "cannot put $path back over the tmpfs"; halt; }
+  fi
+  i=$((i + 1))
+done
+
 # The output share appears at its host path inside the chroot too.
 mount -o bind /out "/host$OUT_HOST" || { say "cannot bind the output share at $OUT_HOST"; halt; }
 mount -t proc proc /host/proc
@@ -39,8 +63,6 @@ mount -t devtmpfs devtmpfs /host/dev
 mkdir -p /host/dev/pts /host/dev/shm
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmpfs /host/dev/shm
-mount -t tmpfs tmpfs /host/tmp
-mount -t tmpfs tmpfs /host/run
 
 if [ -n "$MODULE_KO" ]; then
   insmod "/host$MODULE_KO" || { say "insmod $MODULE_KO failed"; echo 126 >/out/rc; halt; }
@@ -77,8 +99,12 @@ fi
 dmesg >/out/dmesg.txt
 cat /proc/sys/kernel/tainted >/out/tainted
 [ -f /out/rc.tmp ] && mv /out/rc.tmp /out/rc
-umount /host/run /host/tmp /host/dev/shm /host/dev/pts /host/dev 2>/dev/null
 umount "/host$OUT_HOST"
+umount /host/dev/shm /host/dev/pts /host/dev 2>/dev/null
+for f in /keep/*.path; do
+  [ -f "$f" ] && umount "/host$(cat "$f")" 2>/dev/null
+done
+umount /host/run /host/tmp 2>/dev/null
 sync
 umount /out
 poweroff -f

@@ -29,7 +29,7 @@
 # Inside the guest, COMMAND sees VM_KERNEL (the flavour), VM_KERNEL_RELEASE,
 # VM_OUT (the writable output folder, also its working directory), and with
 # --module-src VM_MODULE (module name) and VM_MODULE_KO (its path). /tmp is a
-# tmpfs there, so host files under /tmp are hidden: keep binaries elsewhere.
+# tmpfs there; the build folder and the checkout are put back on top of it.
 # Environment: VM_TIMEOUT (guest seconds, default 600), VM_ACCEL (default tcg;
 # KVM hangs on these machines), VM_KERNEL_REFRESH=1 (resolve versions again),
 # VM_APPEND (more kernel command-line arguments).
@@ -69,8 +69,8 @@ done
 mkdir -p "$build_dir"
 build_dir=$(cd "$build_dir" && pwd)
 case $build_dir/ in
-  /tmp/*|/run/*|/dev/*|/proc/*|/sys/*)
-    die "the build folder $build_dir is under a path the guest mounts over (tmpfs on /tmp, /run): use one elsewhere, e.g. under /var/tmp" ;;
+  /dev/*|/proc/*|/sys/*)
+    die "the build folder $build_dir is under $(echo "$build_dir" | cut -d/ -f2), which the guest mounts its own file system over" ;;
 esac
 cache=$build_dir/vm-cache
 work=$build_dir/vm/$flavour
@@ -359,6 +359,10 @@ boot_and_judge() {
     echo "OUT_HOST=$(q "$out")"
     echo "MODULE_KO=$(q "$module_ko")"
   } >"$out/job.env"
+  # The guest mounts a tmpfs on /tmp and /run; what the tests need from
+  # there (a checkout and its build folder in /tmp, as a CI clone may be) is
+  # put back on top of it, one folder a line.
+  printf '%s\n' "$build_dir" "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)" >"$out/keep.list"
   {
     echo '#!/bin/bash'
     echo "# written by vm-kernel.sh: runs in the guest, inside chroot of the host root"
