@@ -59,6 +59,7 @@ struct vgpu_state {
 	/* interrupts: eventfds set through VFIO_DEVICE_SET_IRQS */
 	struct eventfd_ctx *intx_trigger;
 	struct eventfd_ctx *msi_trigger;
+	struct eventfd_ctx *req_trigger;	/* "please release the device" */
 	bool intx_masked;
 
 	struct dentry *debugfs;
@@ -94,6 +95,7 @@ int vgpu_irq_get_info(struct vgpu_state *vgpu, struct vfio_irq_info *info);
 int vgpu_irq_set(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 		 void __user *data);
 void vgpu_irq_raise(struct vgpu_state *vgpu);
+void vgpu_irq_request(struct vgpu_state *vgpu);
 void vgpu_irq_release(struct vgpu_state *vgpu);
 
 /* vgpu_dmabuf.c */

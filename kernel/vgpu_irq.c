@@ -7,7 +7,8 @@
  * where enabling MSI stops INTx. INTx follows vfio-pci: signalling masks
  * it until userspace unmasks, and an unmask with the condition still
  * pending signals again, which is how a level interrupt looks through an
- * edge-only eventfd.
+ * edge-only eventfd. The request interrupt (VFIO_PCI_REQ_IRQ_INDEX) asks
+ * the user to let go of the device when the mdev is being removed.
  */
 #include <linux/eventfd.h>
 #include <linux/slab.h>
@@ -48,10 +49,20 @@ static void vgpu_put_trigger(struct eventfd_ctx **slot)
 	*slot = NULL;
 }
 
+/* Removal waits for the user to close the device; ask it to. */
+void vgpu_irq_request(struct vgpu_state *vgpu)
+{
+	mutex_lock(&vgpu->lock);
+	if (vgpu->req_trigger)
+		vgpu_eventfd_signal(vgpu->req_trigger);
+	mutex_unlock(&vgpu->lock);
+}
+
 void vgpu_irq_release(struct vgpu_state *vgpu)
 {
 	vgpu_put_trigger(&vgpu->intx_trigger);
 	vgpu_put_trigger(&vgpu->msi_trigger);
+	vgpu_put_trigger(&vgpu->req_trigger);
 	vgpu->intx_masked = false;
 }
 
@@ -64,6 +75,7 @@ int vgpu_irq_get_info(struct vgpu_state *vgpu, struct vfio_irq_info *info)
 		info->count = 1;
 		return 0;
 	case VFIO_PCI_MSI_IRQ_INDEX:
+	case VFIO_PCI_REQ_IRQ_INDEX:
 		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
 		info->count = 1;
 		return 0;
@@ -91,14 +103,27 @@ static int vgpu_set_trigger(struct eventfd_ctx **slot, s32 fd)
 	return 0;
 }
 
-/* ACTION_TRIGGER for INTx or MSI: set/clear the eventfd or fire it. */
+/* ACTION_TRIGGER: set/clear the eventfd or fire it. */
 static int vgpu_irq_trigger(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 			    const void *data)
 {
-	bool msi = hdr->index == VFIO_PCI_MSI_IRQ_INDEX;
-	struct eventfd_ctx **slot = msi ? &vgpu->msi_trigger :
-					  &vgpu->intx_trigger;
+	bool intx = hdr->index == VFIO_PCI_INTX_IRQ_INDEX;
 	u32 type = hdr->flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+	struct eventfd_ctx **slot;
+
+	switch (hdr->index) {
+	case VFIO_PCI_INTX_IRQ_INDEX:
+		slot = &vgpu->intx_trigger;
+		break;
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		slot = &vgpu->msi_trigger;
+		break;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		slot = &vgpu->req_trigger;
+		break;
+	default:
+		return -EINVAL;
+	}
 
 	if (!hdr->count) {
 		/* count 0 with DATA_NONE switches the interrupt off */
@@ -117,10 +142,10 @@ static int vgpu_irq_trigger(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 		fallthrough;
 	case VFIO_IRQ_SET_DATA_NONE:
 		/* loopback test of the delivery path */
-		if (msi && *slot)
-			vgpu_eventfd_signal(*slot);
-		else if (!msi)
+		if (intx)
 			vgpu_intx_fire(vgpu);
+		else if (*slot)
+			vgpu_eventfd_signal(*slot);
 		return 0;
 	}
 	return -EINVAL;
@@ -174,9 +199,7 @@ int vgpu_irq_set(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 	ret = -EINVAL;
 	switch (hdr->flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
 	case VFIO_IRQ_SET_ACTION_TRIGGER:
-		if (hdr->index == VFIO_PCI_INTX_IRQ_INDEX ||
-		    hdr->index == VFIO_PCI_MSI_IRQ_INDEX)
-			ret = vgpu_irq_trigger(vgpu, hdr, data);
+		ret = vgpu_irq_trigger(vgpu, hdr, data);
 		break;
 	case VFIO_IRQ_SET_ACTION_MASK:
 	case VFIO_IRQ_SET_ACTION_UNMASK:

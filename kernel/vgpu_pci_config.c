@@ -18,7 +18,7 @@
 
 /* Bits a guest may change, byte by byte. BARs are handled separately. */
 static const u8 vgpu_cfg_wmask[VGPU_CFG_SIZE] = {
-	[PCI_COMMAND] = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
+	[PCI_COMMAND] = PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
 	[PCI_COMMAND + 1] = PCI_COMMAND_INTX_DISABLE >> 8,
 	[PCI_INTERRUPT_LINE] = 0xff,
 	/* one vector: only the enable bit of the MSI control word */

@@ -83,6 +83,11 @@ static int vgpu_open_device(struct vfio_device *vdev)
 	return 0;
 }
 
+static void vgpu_request(struct vfio_device *vdev, unsigned int count)
+{
+	vgpu_irq_request(vdev_to_vgpu(vdev));
+}
+
 static void vgpu_close_device(struct vfio_device *vdev)
 {
 	struct vgpu_state *vgpu = vdev_to_vgpu(vdev);
@@ -183,6 +188,7 @@ static ssize_t vgpu_rw(struct vfio_device *vdev, char __user *ubuf,
 	while (done < count) {
 		u32 step;
 
+		cond_resched();	/* a large VRAM transfer is many steps */
 		ret = vgpu_region_span(vgpu, index, off, count - done, &step);
 		if (ret)
 			break;
@@ -421,4 +427,5 @@ const struct vfio_device_ops vgpu_dev_ops = {
 	.write = vgpu_write,
 	.ioctl = vgpu_ioctl,
 	.mmap = vgpu_mmap,
+	.request = vgpu_request,
 };
