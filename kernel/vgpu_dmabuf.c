@@ -149,6 +149,35 @@ static void vgpu_dmabuf_free(struct vgpu_dmabuf *db)
 	kfree(db);
 }
 
+static bool vgpu_surface_on_screen(struct vgpu_state *vgpu,
+				   const struct vgpu_surface *surf)
+{
+	int p;
+
+	for (p = 0; p < VGPU_NUM_PLANES; p++)
+		if (vgpu->eng.status[p] == VGPU_PLANE_OK &&
+		    vgpu_surface_equal(&vgpu->eng.surf[p], surf))
+			return true;
+	return false;
+}
+
+/*
+ * Forgets the least recently queried surface, but never one a plane shows
+ * now: its id must stay what consumers already know.
+ */
+static void vgpu_dmabuf_evict(struct vgpu_state *vgpu)
+{
+	struct vgpu_dmabuf *db;
+
+	list_for_each_entry_reverse(db, &vgpu->dmabufs, node) {
+		if (!vgpu_surface_on_screen(vgpu, &db->surf)) {
+			vgpu_dmabuf_free(db);
+			vgpu->n_dmabufs--;
+			return;
+		}
+	}
+}
+
 /*
  * Finds the cache entry for @surf, creating it (with a new id) if this
  * surface was not seen before. Lock held. NULL only when out of memory.
@@ -176,12 +205,8 @@ struct vgpu_dmabuf *vgpu_dmabuf_lookup(struct vgpu_state *vgpu,
 		vgpu->next_dmabuf_id = 1;
 	list_add(&db->node, &vgpu->dmabufs);
 
-	/* forget the least recently queried surface beyond the limit */
-	if (++vgpu->n_dmabufs > VGPU_DMABUF_CACHE_MAX) {
-		vgpu_dmabuf_free(list_last_entry(&vgpu->dmabufs,
-						 struct vgpu_dmabuf, node));
-		vgpu->n_dmabufs--;
-	}
+	if (++vgpu->n_dmabufs > VGPU_DMABUF_CACHE_MAX)
+		vgpu_dmabuf_evict(vgpu);
 	return db;
 }
 
