@@ -262,25 +262,17 @@ Options parse(int argc, char** argv) {
             case hold_id:
                 opts.hold_seconds = cli::parse_unsigned("--hold", optarg, 24 * 3600);
                 break;
-            case log_level_id: {
-                const auto level = fbx::parse_log_level(optarg);
-                if (!level) {
-                    throw cli::UsageError(std::string("--log-level: unknown level '") + optarg +
-                                          "'; choose error, warn, info or debug");
-                }
-                fbx::set_log_level(*level);
+            case log_level_id:
+                cli::apply_log_level(optarg);
                 break;
-            }
             case 'h':
                 opts.help = true;
                 break;
             case version_id:
                 opts.version = true;
                 break;
-            case ':':
-                throw cli::UsageError(std::string("option ") + argv[optind - 1] + " needs a value");
             default:
-                throw cli::UsageError(std::string("unknown option ") + argv[optind - 1]);
+                cli::throw_getopt_error(id, argv);
         }
     }
     if (opts.help || opts.version) {
@@ -292,9 +284,7 @@ Options parse(int argc, char** argv) {
             "create, remove)");
     }
     opts.command = argv[optind++];
-    if (optind < argc) {
-        throw cli::UsageError(std::string("unexpected argument '") + argv[optind] + "'");
-    }
+    cli::reject_operands(argc, argv);
     static const std::vector<std::string> commands = {"info",  "draw",   "cursor", "animate",
                                                       "reset", "create", "remove"};
     if (std::find(commands.begin(), commands.end(), opts.command) == commands.end()) {
