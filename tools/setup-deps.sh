@@ -9,6 +9,10 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format
   # libraries the code links against
   libdrm-dev libpixman-1-dev libvncserver-dev libpng-dev
+  # the GL converter: EGL, GLES 3 and GBM headers (libglvnd), and Mesa's EGL
+  # driver with its DRI drivers, whose llvmpipe gives a GLES 3 context on
+  # EGL's surfaceless platform on machines without a GPU (CI, containers)
+  libegl-dev libgles-dev libgbm-dev libegl-mesa0 libgl1-mesa-dri
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by the integration tests

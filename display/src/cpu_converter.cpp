@@ -3,6 +3,7 @@
 #include <drm_fourcc.h>
 
 #include <algorithm>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -121,10 +122,10 @@ void CpuConverter::convert(const Plane& plane, const DamageRegion& damage, Shado
                [&](std::size_t i) { convert_band(reader, surface, bands[i], out, stream); });
 }
 
-void CpuConverter::convert(const Plane& plane, std::span<const Rect> damage,
-                           ShadowFramebuffer& out) {
-    // Through a region, so overlapping rectangles are converted once.
-    convert(plane, DamageRegion(damage), out);
+std::string CpuConverter::describe() const {
+    const std::size_t n = threads();
+    return std::string("cpu (") + pixel_kernel_isa() + ", " + std::to_string(n) +
+           (n == 1 ? " thread)" : " threads)");
 }
 
 }  // namespace fbx

@@ -1,8 +1,16 @@
-// The CPU conversion paths against the machine's own memcpy, in one run:
-// each conversion (the pixman reference, the fast path on one core and on
-// all cores) reports GB/s of source bytes and its ratio to memcpy of a
-// buffer of the same size, measured here; a 64x64 damage is timed against a
-// full frame on one core, so damage-limited cost shows as a ratio too.
+// The conversion paths against the machine's own memcpy, in one run: each
+// conversion (the pixman reference, the fast CPU path on one core and on
+// all cores, the GL path) reports GB/s of source bytes and its ratio to
+// memcpy of a buffer of the same size, measured here; a 64x64 damage is
+// timed against a full frame, so damage-limited cost shows as a ratio too.
+//
+// The GL path is timed by the wall clock (its work runs on the GPU, or on
+// llvmpipe's threads). Its upload / detile / readback split comes from
+// separate runs with glFinish() after each step, timed on the CPU around
+// the step: GL timer queries are often missing (llvmpipe), and the split
+// runs are not part of the GB/s figure, which the glFinish calls would slow.
+// Where no EGL/GLES 3 context opens, the GL rows are left out and the
+// reason is printed.
 //
 // Run: build/tests/bench/converter_bench
 
@@ -12,15 +20,20 @@
 #include <time.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "display/cpu_converter.hpp"
+#include "display/gl_converter.hpp"
+#include "display/nv12_image.hpp"
 #include "display/reference_converter.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "fbexport/demo_source.hpp"
+#include "fbexport/error.hpp"
 
 namespace {
 
@@ -125,10 +138,78 @@ void convert_small_damage(benchmark::State& state, std::uint32_t width, std::uin
     state.counters["vs_full_frame"] = seconds / full;  // target <= 0.01
 }
 
+// The GL path over the whole frame: GB/s against memcpy, and where the time goes.
+void gl_full(benchmark::State& state, GlConverter& gl, std::uint32_t width, std::uint32_t height,
+             std::uint64_t modifier) {
+    Surface s = make_surface(width, height, modifier);
+    ShadowFramebuffer out(width, height);
+    const Rect all = out.bounds();
+    const std::size_t bytes = std::size_t{width} * height * 4;
+    const auto work = [&] { gl.convert(s.frame.primary, std::span<const Rect>(&all, 1), out); };
+    work();  // texture and PBO allocation happen once, not per frame
+    const double seconds = timed_loop<WallClock>(state, work);
+    const double reference = memcpy_seconds(bytes);
+
+    constexpr int split_runs = 5;
+    GlConverter::StepTimes sum;
+    gl.set_step_timing(true);
+    for (int i = 0; i < split_runs; ++i) {
+        work();
+        sum.upload_s += gl.last_step_times().upload_s;
+        sum.draw_s += gl.last_step_times().draw_s;
+        sum.readback_s += gl.last_step_times().readback_s;
+    }
+    gl.set_step_timing(false);
+    state.counters["GB/s"] = double(bytes) / seconds / 1e9;
+    state.counters["memcpy_GB/s"] = double(bytes) / reference / 1e9;
+    state.counters["vs_memcpy"] = reference / seconds;
+    // Milliseconds per frame, CPU-timed around each step with glFinish.
+    state.counters["upload_ms"] = sum.upload_s / split_runs * 1e3;
+    state.counters["detile_ms"] = sum.draw_s / split_runs * 1e3;
+    state.counters["readback_ms"] = sum.readback_s / split_runs * 1e3;
+}
+
+void gl_small_damage(benchmark::State& state, GlConverter& gl, std::uint32_t width,
+                     std::uint32_t height, std::uint64_t modifier) {
+    Surface s = make_surface(width, height, modifier);
+    ShadowFramebuffer out(width, height);
+    const Rect all = out.bounds();
+    const Rect damage{static_cast<std::int32_t>(width / 2), static_cast<std::int32_t>(height / 2),
+                      64, 64};
+    gl.convert(s.frame.primary, std::span<const Rect>(&all, 1), out);
+    const double seconds = timed_loop<WallClock>(
+        state, [&] { gl.convert(s.frame.primary, std::span<const Rect>(&damage, 1), out); });
+    double full = 0;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = WallClock::now();
+        gl.convert(s.frame.primary, std::span<const Rect>(&all, 1), out);
+        full += std::chrono::duration<double>(WallClock::now() - start).count() / 5;
+    }
+    state.counters["us"] = seconds * 1e6;
+    state.counters["full_frame_us"] = full * 1e6;
+    state.counters["vs_full_frame"] = seconds / full;
+}
+
+void gl_nv12(benchmark::State& state, GlConverter& gl, std::uint32_t width, std::uint32_t height,
+             std::uint64_t modifier) {
+    Surface s = make_surface(width, height, modifier);
+    Nv12Image out;
+    const double seconds =
+        timed_loop<WallClock>(state, [&] { gl.convert_nv12(s.frame.primary, out); });
+    state.counters["ms"] = seconds * 1e3;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
+    std::unique_ptr<GlConverter> gl;
+    try {
+        gl = std::make_unique<GlConverter>();
+        std::printf("GL path: %s\n", gl->describe().c_str());
+    } catch (const Error& e) {
+        std::printf("GL path left out: %s\n", e.what());
+    }
     for (const auto& [w, h] : {std::pair{1920u, 1080u}, std::pair{3840u, 2160u}}) {
         for (const auto& m : supported_modifiers()) {
             const std::string size = std::to_string(w) + "x" + std::to_string(h);
@@ -151,9 +232,29 @@ int main(int argc, char** argv) {
             benchmark::RegisterBenchmark(("convert_64x64/" + size + "/" + layout).c_str(),
                                          convert_small_damage, w, h, m.value)
                 ->Unit(benchmark::kMicrosecond);
+            if (gl) {
+                GlConverter* g = gl.get();
+                benchmark::RegisterBenchmark(
+                    ("gl/" + size + "/" + layout).c_str(),
+                    [=](benchmark::State& st) { gl_full(st, *g, w, h, m.value); })
+                    ->Unit(benchmark::kMillisecond)
+                    ->UseRealTime();
+                benchmark::RegisterBenchmark(("gl_64x64/" + size + "/" + layout).c_str(),
+                                             gl_small_damage, std::ref(*g), w, h, m.value)
+                    ->Unit(benchmark::kMicrosecond)
+                    ->UseRealTime();
+            }
+        }
+        if (gl) {
+            benchmark::RegisterBenchmark(
+                ("gl_nv12/" + std::to_string(w) + "x" + std::to_string(h) + "/x-tiled").c_str(),
+                gl_nv12, std::ref(*gl), w, h, I915_FORMAT_MOD_X_TILED)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
         }
     }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    gl.reset();  // before static destructors: the GL objects need the context
     return 0;
 }

@@ -9,8 +9,16 @@ constexpr std::string_view component = "service";
 }
 
 DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
-                               const VncOptions& vnc, PollRateConfig rate)
-    : loop_(loop), source_(std::move(source)), rate_(rate), timer_(loop, [this] { poll(); }) {
+                               std::unique_ptr<Converter> converter, const VncOptions& vnc,
+                               PollRateConfig rate)
+    : loop_(loop),
+      source_(std::move(source)),
+      converter_(std::move(converter)),
+      rate_(rate),
+      timer_(loop, [this] { poll(); }) {
+    if (!converter_) {
+        throw Error("display service started without a converter");
+    }
     // The first frame gives the mode, which the VNC server needs before it
     // starts; its full damage fills the shadow framebuffer once.
     std::optional<Frame> first = source_->poll();
@@ -19,8 +27,9 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     }
     ++stats_.polls;
     take(*first);
-    log(LogLevel::info, component) << "source: " << source_->describe();
-    converter_.convert(*primary_, pending_, shadow_);
+    log(LogLevel::info, component)
+        << "source: " << source_->describe() << ", converting with " << converter_->describe();
+    converter_->convert(*primary_, pending_, shadow_);
     pending_.clear();
 
     // The VNC threads outlive nothing of ours, but their callbacks may run
@@ -117,7 +126,7 @@ void DisplayService::poll() {
             update_cursor(frame->cursor);
         }
         if (consumers_ > 0 && !pending_.empty() && primary_) {
-            converter_.convert(*primary_, pending_, shadow_);
+            converter_->convert(*primary_, pending_, shadow_);
             stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
             vnc_->damaged(pending_.rects());
             pending_.clear();

@@ -4,7 +4,7 @@
 #include <memory>
 #include <optional>
 
-#include "display/cpu_converter.hpp"
+#include "display/converter.hpp"
 #include "display/cursor_image.hpp"
 #include "display/damage_region.hpp"
 #include "display/shadow_framebuffer.hpp"
@@ -21,7 +21,10 @@ namespace fbx {
 // is not polled at all, and the damage it reports later covers the gap.
 class DisplayService {
 public:
-    DisplayService(EventLoop& loop, std::unique_ptr<Source> source, const VncOptions& vnc,
+    // `converter`: the CPU or GL path (make_converter picks it); it is used
+    // from the loop's thread only.
+    DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
+                   std::unique_ptr<Converter> converter, const VncOptions& vnc,
                    PollRateConfig rate = {});
     DisplayService(const DisplayService&) = delete;
     DisplayService& operator=(const DisplayService&) = delete;
@@ -42,7 +45,7 @@ private:
 
     EventLoop& loop_;
     std::unique_ptr<Source> source_;
-    CpuConverter converter_;
+    std::unique_ptr<Converter> converter_;
     ShadowFramebuffer shadow_;
     DamageRegion pending_;  // damage polled but not yet converted
     std::optional<Plane> primary_;

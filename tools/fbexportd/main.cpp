@@ -10,7 +10,9 @@
 #include <string>
 
 #include "command_line.hpp"
+#include "convert_command_line.hpp"
 #include "demo_command_line.hpp"
+#include "display/converter_factory.hpp"
 #include "display_service.hpp"
 #include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
@@ -33,8 +35,7 @@ constexpr const char* usage_text =
     "                            first line of FILE (RFB uses its first 8 characters)\n"
     "  --log-level LEVEL         error, warn, info (default) or debug\n"
     "  -h, --help                show this help and exit\n"
-    "  --version                 show the version and exit\n"
-    "\n";
+    "  --version                 show the version and exit\n";
 
 constexpr const char* usage_tail =
     "\n"
@@ -43,12 +44,13 @@ constexpr const char* usage_tail =
     "Example: fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
     "127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900').\n";
 
-enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id };
+enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id, convert_id };
 
 struct Options {
     std::string source = "demo";
     VncOptions vnc;
     cli::DemoCommandLine demo;
+    ConvertMode convert = ConvertMode::automatic;
     bool help = false;
     bool version = false;
 };
@@ -60,6 +62,7 @@ Options parse(int argc, char** argv) {
         {"vnc", required_argument, nullptr, vnc_id},
         {"vnc-password-file", required_argument, nullptr, password_id},
         {"log-level", required_argument, nullptr, log_level_id},
+        {"convert", required_argument, nullptr, convert_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
     };
@@ -93,6 +96,9 @@ Options parse(int argc, char** argv) {
             case log_level_id:
                 cli::apply_log_level(optarg);
                 break;
+            case convert_id:
+                opts.convert = cli::parse_convert_mode_option(optarg);
+                break;
             case 'h':
                 opts.help = true;
                 break;
@@ -123,7 +129,8 @@ int main(int argc, char** argv) {
         return cli::exit_usage;
     }
     if (opts.help) {
-        std::cout << usage_text << cli::DemoCommandLine::help() << usage_tail;
+        std::cout << usage_text << cli::convert_help(28) << "\n"
+                  << cli::DemoCommandLine::help() << usage_tail;
         return cli::exit_ok;
     }
     if (opts.version) {
@@ -135,7 +142,10 @@ int main(int argc, char** argv) {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
         opts.vnc.desktop_name = "fbexport demo";
-        DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()), opts.vnc);
+        // --convert=gl without GL fails here: the user asked for it, so no
+        // silent fallback to the CPU.
+        DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()),
+                               make_converter(opts.convert), opts.vnc);
         const std::string where = opts.vnc.address.to_string();
         log(LogLevel::info, "fbexportd")
             << "ready: connect a VNC viewer to " << where << " (e.g. vncviewer "

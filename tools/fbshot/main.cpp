@@ -8,8 +8,9 @@
 #include <string>
 
 #include "command_line.hpp"
+#include "convert_command_line.hpp"
 #include "demo_command_line.hpp"
-#include "display/cpu_converter.hpp"
+#include "display/converter_factory.hpp"
 #include "display/cursor_image.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/png_writer.hpp"
@@ -33,15 +34,22 @@ constexpr const char* usage_text =
     "  --demo-time MS         the moment of the demo animation to capture (default 0)\n"
     "  --log-level LEVEL      error, warn (default), info or debug\n"
     "  -h, --help             show this help and exit\n"
-    "  --version              show the version and exit\n"
-    "\n";
+    "  --version              show the version and exit\n";
 
 constexpr const char* usage_tail =
     "\n"
     "Exit status: 0 when the PNG was written, 1 when capturing or writing failed,\n"
     "2 on a bad command line.\n";
 
-enum Id : int { source_id = 1, no_cursor_id, crop_id, demo_time_id, log_level_id, version_id };
+enum Id : int {
+    source_id = 1,
+    no_cursor_id,
+    crop_id,
+    demo_time_id,
+    log_level_id,
+    version_id,
+    convert_id
+};
 
 struct Options {
     std::string output;
@@ -49,6 +57,7 @@ struct Options {
     std::optional<Rect> crop;
     std::uint64_t demo_time = 0;
     cli::DemoCommandLine demo;
+    ConvertMode convert = ConvertMode::automatic;
     bool help = false;
     bool version = false;
 };
@@ -62,6 +71,7 @@ Options parse(int argc, char** argv) {
         {"crop", required_argument, nullptr, crop_id},
         {"demo-time", required_argument, nullptr, demo_time_id},
         {"log-level", required_argument, nullptr, log_level_id},
+        {"convert", required_argument, nullptr, convert_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
     };
@@ -95,6 +105,9 @@ Options parse(int argc, char** argv) {
             case log_level_id:
                 cli::apply_log_level(optarg);
                 break;
+            case convert_id:
+                opts.convert = cli::parse_convert_mode_option(optarg);
+                break;
             case 'h':
                 opts.help = true;
                 break;
@@ -125,9 +138,9 @@ int capture(const Options& opts) {
     }
     const Plane& primary = frame->primary;
     ShadowFramebuffer picture(primary.width, primary.height);
-    CpuConverter converter;
+    const std::unique_ptr<Converter> converter = make_converter(opts.convert);
     const Rect whole = picture.bounds();
-    converter.convert(primary, std::span<const Rect>(&whole, 1), picture);
+    converter->convert(primary, std::span<const Rect>(&whole, 1), picture);
     if (opts.cursor && frame->cursor) {
         compose_cursor(convert_cursor(*frame->cursor), frame->cursor->x, frame->cursor->y, picture);
     }
@@ -163,7 +176,8 @@ int main(int argc, char** argv) {
         return cli::exit_usage;
     }
     if (opts.help) {
-        std::cout << usage_text << cli::DemoCommandLine::help() << usage_tail;
+        std::cout << usage_text << cli::convert_help(25) << "\n"
+                  << cli::DemoCommandLine::help() << usage_tail;
         return cli::exit_ok;
     }
     if (opts.version) {

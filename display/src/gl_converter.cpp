@@ -1,0 +1,369 @@
+#include "display/gl_converter.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include <drm_fourcc.h>
+
+#include "fbexport/error.hpp"
+#include "fbexport/log.hpp"
+#include "gl/dmabuf_importer.hpp"
+#include "gl/egl_error.hpp"
+#include "gl/gl_program.hpp"
+#include "gl/gl_session.hpp"
+#include "gl/pbo_reader.hpp"
+#include "gl/render_target.hpp"
+#include "gl/shader_sources.hpp"
+#include "gl/upload_plan.hpp"
+#include "gl/word_texture.hpp"
+#include "plane_reader.hpp"
+
+namespace fbx {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The detile shader's u_format: how a pixel's value maps to R, G, B.
+GLuint detile_format(std::uint32_t fourcc) {
+    switch (fourcc) {
+        case DRM_FORMAT_XBGR8888:
+        case DRM_FORMAT_ABGR8888:
+            return 1;
+        case DRM_FORMAT_RGB565:
+            return 2;
+        case DRM_FORMAT_XRGB2101010:
+            return 3;
+        default:  // XRGB8888, ARGB8888: alpha lands in the undefined X byte
+            return 0;
+    }
+}
+
+GLuint tiling_code(Tiling tiling) {
+    switch (tiling) {
+        case Tiling::intel_x:
+            return 1;
+        case Tiling::intel_y:
+            return 2;
+        case Tiling::linear:
+            break;
+    }
+    return 0;
+}
+
+// Surfaces whose byte offsets do not fit the shader's 32-bit arithmetic.
+constexpr std::uint64_t max_surface_bytes = std::uint64_t{1} << 31;
+
+}  // namespace
+
+class GlConverter::Impl {
+public:
+    explicit Impl(const Options& options);
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl();
+
+    void convert(const Plane& plane, const DamageRegion& damage, ShadowFramebuffer& out);
+    void convert_nv12(const Plane& plane, Nv12Image& out);
+    const std::string& import_status() const { return importer_.status(); }
+
+    // Declared first: destroyed last, after every GL object below.
+    gl::GlSession session;
+    Options options;
+    StepTimes times;
+    bool timing = false;
+    std::string description;
+
+private:
+    // Draws `rects` of the plane into picture_ (sized width x height).
+    void draw_picture(const Plane& plane, PlaneReader& reader, const std::vector<Rect>& rects,
+                      std::uint32_t width, std::uint32_t height);
+    bool draw_imported(const Plane& plane, const std::vector<Rect>& rects);
+    void draw_uploaded(const Plane& plane, PlaneReader& reader, const std::vector<Rect>& rects);
+    void draw_rect(GLint rect_uniform, const Rect& r) const;
+    // Runs `step` and, while timing, adds its duration (after glFinish) to `total`.
+    template <typename F>
+    void timed(double& total, F&& step);
+
+    gl::GlProgram detile_;
+    gl::GlProgram imported_;
+    gl::GlProgram luma_;
+    gl::GlProgram chroma_;
+    gl::GlVertexArray vertex_array_;
+    gl::WordTexture words_;
+    gl::RenderTarget picture_{"picture"};
+    gl::RenderTarget luma_target_{"NV12 luma"};
+    gl::RenderTarget chroma_target_{"NV12 chroma"};
+    gl::PboReader reader_;
+    gl::DmabufImporter importer_;
+    std::weak_ptr<const Buffer> import_failed_;  // the last buffer that would not import
+};
+
+GlConverter::Impl::Impl(const Options& opts)
+    : session(gl::open_gl_session()),
+      options(opts),
+      detile_("the detile program", gl::shaders::rect_vertex, gl::shaders::detile_fragment),
+      imported_("the dma-buf program", gl::shaders::rect_vertex, gl::shaders::imported_fragment),
+      luma_("the NV12 luma program", gl::shaders::rect_vertex, gl::shaders::luma_fragment),
+      chroma_("the NV12 chroma program", gl::shaders::rect_vertex, gl::shaders::chroma_fragment),
+      vertex_array_(gl::GlVertexArray::generate()),
+      importer_(*session.display) {
+    description =
+        "gl (" + session.renderer + ", " + session.version + ", " + session.display->where() + ")";
+    // Exact colours: no dithering, no blending (the defaults, save dither).
+    glDisable(GL_DITHER);
+    glDisable(GL_BLEND);
+    glDisable(GL_SCISSOR_TEST);
+    glBindVertexArray(vertex_array_.get());
+    for (const gl::GlProgram* p : {&detile_, &imported_, &luma_, &chroma_}) {
+        p->use();
+        // Every program samples texture unit 0.
+        const char* sampler = p == &detile_ ? "u_words" : p == &imported_ ? "u_image" : "u_picture";
+        glUniform1i(p->uniform(sampler), 0);
+    }
+    gl::check_gl_error("setting up the GL converter on " + session.display->where());
+}
+
+GlConverter::Impl::~Impl() {
+    try {
+        session.context->make_current();  // the GL objects below are deleted in it
+    } catch (const Error& e) {
+        log(LogLevel::warn, "convert") << "GL converter teardown: " << e.what();
+    }
+}
+
+template <typename F>
+void GlConverter::Impl::timed(double& total, F&& step) {
+    if (!timing) {
+        step();
+        return;
+    }
+    const auto start = Clock::now();
+    step();
+    glFinish();
+    total += std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void GlConverter::Impl::draw_rect(GLint rect_uniform, const Rect& r) const {
+    glUniform4f(rect_uniform, float(r.x), float(r.y), float(r.width), float(r.height));
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+}
+
+bool GlConverter::Impl::draw_imported(const Plane& plane, const std::vector<Rect>& rects) {
+    if (!options.dmabuf_import || !importer_.can_import(plane)) {
+        return false;
+    }
+    if (!import_failed_.owner_before(plane.buffer) && !plane.buffer.owner_before(import_failed_) &&
+        !import_failed_.expired()) {
+        return false;  // this buffer failed before: do not retry every frame
+    }
+    GLuint texture = 0;
+    try {
+        timed(times.upload_s, [&] { texture = importer_.texture(plane); });
+    } catch (const Error& e) {
+        log(LogLevel::warn, "convert") << "dma-buf import failed, uploading instead: " << e.what();
+        import_failed_ = plane.buffer;
+        return false;
+    }
+    times.imported = true;
+    imported_.use();
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, texture);
+    const bool is_565 = plane.fourcc == DRM_FORMAT_RGB565;
+    const bool is_10 = plane.fourcc == DRM_FORMAT_XRGB2101010;
+    const float levels_rb = is_565 ? 31.0f : is_10 ? 1023.0f : 255.0f;
+    const float levels_g = is_565 ? 63.0f : levels_rb;
+    glUniform3f(imported_.uniform("u_levels"), levels_rb, levels_g, levels_rb);
+    glUniform1ui(imported_.uniform("u_widen"), is_565 ? 1u : is_10 ? 2u : 0u);
+    glUniform2f(imported_.uniform("u_target"), float(picture_.width()), float(picture_.height()));
+    const GLint rect_uniform = imported_.uniform("u_rect");
+    timed(times.draw_s, [&] {
+        for (const Rect& r : rects) {
+            draw_rect(rect_uniform, r);
+        }
+    });
+    return true;
+}
+
+void GlConverter::Impl::draw_uploaded(const Plane& plane, PlaneReader& reader,
+                                      const std::vector<Rect>& rects) {
+    const SurfaceLayout& layout = reader.layout();
+    if (layout.size_bytes() > max_surface_bytes) {
+        throw Error("surface of " + std::to_string(layout.size_bytes()) +
+                    " bytes is larger than the GL path addresses (2 GiB)");
+    }
+    const std::uint32_t bpp = reader.format().bytes_per_pixel;
+    const std::vector<gl::UploadBand> bands =
+        gl::plan_uploads(layout, bpp, plane.width, plane.height, rects, words_.capacity_bytes());
+    const std::uint8_t* buffer = plane.buffer->map();
+
+    detile_.use();
+    glUniform1ui(detile_.uniform("u_row_shift"), words_.row_shift());
+    glUniform1ui(detile_.uniform("u_tiling"), tiling_code(layout.tiling()));
+    glUniform1ui(detile_.uniform("u_stride"), layout.stride());
+    glUniform1ui(detile_.uniform("u_bpp"), bpp);
+    glUniform1ui(detile_.uniform("u_format"), detile_format(plane.fourcc));
+    glUniform2f(detile_.uniform("u_target"), float(picture_.width()), float(picture_.height()));
+    const GLint bias_uniform = detile_.uniform("u_bias");
+    const GLint rect_uniform = detile_.uniform("u_rect");
+    glActiveTexture(GL_TEXTURE0);
+
+    for (const gl::UploadBand& band : bands) {
+        std::uint64_t start = 0;
+        timed(times.upload_s, [&] {
+            start = words_.upload(buffer, plane.buffer->size(), plane.offset + band.begin_byte,
+                                  plane.offset + band.end_byte);
+        });
+        // Surface offset s is at index s + offset - start; mod 2^32 in the shader.
+        glUniform1ui(bias_uniform, static_cast<GLuint>(plane.offset - start));
+        glBindTexture(GL_TEXTURE_2D, words_.texture());
+        timed(times.draw_s, [&] {
+            for (const Rect& r : band.rects) {
+                draw_rect(rect_uniform, r);
+            }
+        });
+    }
+}
+
+void GlConverter::Impl::draw_picture(const Plane& plane, PlaneReader& reader,
+                                     const std::vector<Rect>& rects, std::uint32_t width,
+                                     std::uint32_t height) {
+    picture_.bind(width, height);
+    if (!draw_imported(plane, rects)) {
+        draw_uploaded(plane, reader, rects);
+    }
+    gl::check_gl_error("drawing the damage");
+}
+
+void GlConverter::Impl::convert(const Plane& plane, const DamageRegion& damage,
+                                ShadowFramebuffer& out) {
+    times = {};
+    PlaneReader reader(plane);  // validates before anything is read
+    const Rect area = intersect(reader.bounds(), out.bounds());
+    DamageRegion todo = damage;
+    todo.clip(area);
+    if (todo.empty()) {
+        return;
+    }
+    const std::vector<Rect> rects = todo.rects();
+    session.context->make_current();
+    try {
+        draw_picture(plane, reader, rects, static_cast<std::uint32_t>(area.width),
+                     static_cast<std::uint32_t>(area.height));
+        timed(times.readback_s, [&] {
+            reader_.read(rects, [&](const Rect& r, const std::uint8_t* texels) {
+                const std::size_t row_bytes = std::size_t(r.width) * 4;
+                for (std::int32_t i = 0; i < r.height; ++i) {
+                    std::memcpy(out.row(static_cast<std::uint32_t>(r.y + i)) + r.x,
+                                texels + row_bytes * std::size_t(i), row_bytes);
+                }
+            });
+        });
+    } catch (const Error& e) {
+        throw Error("GL conversion of " + fbx::describe(plane) + " on " + session.renderer + ": " +
+                    e.what());
+    }
+}
+
+void GlConverter::Impl::convert_nv12(const Plane& plane, Nv12Image& out) {
+    times = {};
+    PlaneReader reader(plane);
+    const Rect whole = reader.bounds();
+    session.context->make_current();
+    try {
+        draw_picture(plane, reader, {whole}, plane.width, plane.height);
+        out.resize(plane.width, plane.height);
+        const GLint size[] = {static_cast<GLint>(plane.width), static_cast<GLint>(plane.height)};
+
+        // Luma: four pixels per RGBA texel, so the read-back bytes are Y bytes.
+        const std::uint32_t luma_width = (plane.width + 3) / 4;
+        const std::uint32_t chroma_texels = (out.chroma_width() + 1) / 2;
+        timed(times.draw_s, [&] {
+            luma_target_.bind(luma_width, plane.height);
+            luma_.use();
+            glBindTexture(GL_TEXTURE_2D, picture_.texture());
+            glUniform2iv(luma_.uniform("u_size"), 1, size);
+            glUniform2f(luma_.uniform("u_target"), float(luma_width), float(plane.height));
+            draw_rect(luma_.uniform("u_rect"), {0, 0, static_cast<std::int32_t>(luma_width),
+                                                static_cast<std::int32_t>(plane.height)});
+        });
+        const Rect luma_rect{0, 0, static_cast<std::int32_t>(luma_width),
+                             static_cast<std::int32_t>(plane.height)};
+        timed(times.readback_s, [&] {
+            reader_.read({&luma_rect, 1}, [&](const Rect& r, const std::uint8_t* texels) {
+                const std::size_t bytes = std::min<std::size_t>(std::size_t(r.width) * 4,
+                                                                out.width - std::size_t(r.x) * 4);
+                for (std::int32_t i = 0; i < r.height; ++i) {
+                    std::memcpy(out.y.data() + std::size_t(r.y + i) * out.width + r.x * 4,
+                                texels + std::size_t(r.width) * 4 * std::size_t(i), bytes);
+                }
+            });
+        });
+
+        // Chroma: two Cb,Cr pairs per RGBA texel.
+        const Rect chroma_rect{0, 0, static_cast<std::int32_t>(chroma_texels),
+                               static_cast<std::int32_t>(out.chroma_height())};
+        timed(times.draw_s, [&] {
+            chroma_target_.bind(chroma_texels, out.chroma_height());
+            chroma_.use();
+            glBindTexture(GL_TEXTURE_2D, picture_.texture());
+            glUniform2iv(chroma_.uniform("u_size"), 1, size);
+            glUniform2f(chroma_.uniform("u_target"), float(chroma_texels),
+                        float(out.chroma_height()));
+            draw_rect(chroma_.uniform("u_rect"), chroma_rect);
+        });
+        timed(times.readback_s, [&] {
+            reader_.read({&chroma_rect, 1}, [&](const Rect& r, const std::uint8_t* texels) {
+                const std::size_t bytes = std::min<std::size_t>(
+                    std::size_t(r.width) * 4, out.uv_stride() - std::size_t(r.x) * 4);
+                for (std::int32_t i = 0; i < r.height; ++i) {
+                    std::memcpy(out.uv.data() + std::size_t(r.y + i) * out.uv_stride() + r.x * 4,
+                                texels + std::size_t(r.width) * 4 * std::size_t(i), bytes);
+                }
+            });
+        });
+        gl::check_gl_error("the NV12 passes");
+    } catch (const Error& e) {
+        throw Error("GL NV12 conversion of " + fbx::describe(plane) + " on " + session.renderer +
+                    ": " + e.what());
+    }
+}
+
+GlConverter::GlConverter() : GlConverter(Options{}) {}
+GlConverter::GlConverter(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
+GlConverter::~GlConverter() = default;
+
+void GlConverter::convert(const Plane& plane, const DamageRegion& damage, ShadowFramebuffer& out) {
+    impl_->convert(plane, damage, out);
+}
+
+void GlConverter::convert_nv12(const Plane& plane, Nv12Image& out) {
+    impl_->convert_nv12(plane, out);
+}
+
+std::string GlConverter::describe() const {
+    return impl_->description;
+}
+
+const std::string& GlConverter::renderer() const {
+    return impl_->session.renderer;
+}
+
+bool GlConverter::software_renderer() const {
+    return impl_->session.software;
+}
+
+const std::string& GlConverter::dmabuf_import_status() const {
+    return impl_->import_status();
+}
+
+void GlConverter::set_step_timing(bool enabled) {
+    impl_->timing = enabled;
+}
+
+const GlConverter::StepTimes& GlConverter::last_step_times() const {
+    return impl_->times;
+}
+
+}  // namespace fbx
