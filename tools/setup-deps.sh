@@ -13,6 +13,14 @@ packages=(
   # driver with its DRI drivers, whose llvmpipe gives a GLES 3 context on
   # EGL's surfaceless platform on machines without a GPU (CI, containers)
   libegl-dev libgles-dev libgbm-dev libegl-mesa0 libgl1-mesa-dri
+  # GStreamer: headers for the fbexportsrc plugin and encoder selection;
+  # gst-launch/gst-inspect (tools) and gst-discoverer (plugins-base-apps);
+  # videoconvert, appsink (base); matroskamux, mp4mux, vp8enc (good);
+  # x264enc (ugly); h264parse (bad); avdec_h264 to decode back (libav)
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
+  gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+  gstreamer1.0-libav
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by the integration tests
