@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include <drm_fourcc.h>
@@ -25,7 +27,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The detile shader's u_format: how a pixel's value maps to R, G, B.
+// The detile program's FORMAT: how a pixel's value maps to R, G, B.
 GLuint detile_format(std::uint32_t fourcc) {
     switch (fourcc) {
         case DRM_FORMAT_XBGR8888:
@@ -86,7 +88,10 @@ private:
     template <typename F>
     void timed(double& total, F&& step);
 
-    gl::GlProgram detile_;
+    // The detile program for a tiling, format and alignment, built on first use.
+    const gl::GlProgram& detile_program(Tiling tiling, std::uint32_t fourcc, bool may_straddle);
+
+    std::map<unsigned, std::unique_ptr<gl::GlProgram>> detile_;
     gl::GlProgram imported_;
     gl::GlProgram luma_;
     gl::GlProgram chroma_;
@@ -103,7 +108,6 @@ private:
 GlConverter::Impl::Impl(const Options& opts)
     : session(gl::open_gl_session()),
       options(opts),
-      detile_("the detile program", gl::shaders::rect_vertex, gl::shaders::detile_fragment),
       imported_("the dma-buf program", gl::shaders::rect_vertex, gl::shaders::imported_fragment),
       luma_("the NV12 luma program", gl::shaders::rect_vertex, gl::shaders::luma_fragment),
       chroma_("the NV12 chroma program", gl::shaders::rect_vertex, gl::shaders::chroma_fragment),
@@ -116,11 +120,10 @@ GlConverter::Impl::Impl(const Options& opts)
     glDisable(GL_BLEND);
     glDisable(GL_SCISSOR_TEST);
     glBindVertexArray(vertex_array_.get());
-    for (const gl::GlProgram* p : {&detile_, &imported_, &luma_, &chroma_}) {
+    for (const gl::GlProgram* p : {&imported_, &luma_, &chroma_}) {
         p->use();
         // Every program samples texture unit 0.
-        const char* sampler = p == &detile_ ? "u_words" : p == &imported_ ? "u_image" : "u_picture";
-        glUniform1i(p->uniform(sampler), 0);
+        glUniform1i(p->uniform(p == &imported_ ? "u_image" : "u_picture"), 0);
     }
     gl::check_gl_error("setting up the GL converter on " + session.display->where());
 }
@@ -186,6 +189,23 @@ bool GlConverter::Impl::draw_imported(const Plane& plane, const std::vector<Rect
     return true;
 }
 
+const gl::GlProgram& GlConverter::Impl::detile_program(Tiling tiling, std::uint32_t fourcc,
+                                                       bool may_straddle) {
+    const unsigned t = tiling_code(tiling);
+    const unsigned f = detile_format(fourcc);
+    const unsigned key = t * 8 + f * 2 + (may_straddle ? 1 : 0);
+    auto& program = detile_[key];
+    if (!program) {
+        program = std::make_unique<gl::GlProgram>(
+            "the detile program (" + std::string(find_format(fourcc)->name) + ", tiling " +
+                std::to_string(t) + (may_straddle ? ", unaligned" : "") + ")",
+            gl::shaders::rect_vertex, gl::shaders::detile_fragment(t, f, may_straddle));
+        program->use();
+        glUniform1i(program->uniform("u_words"), 0);
+    }
+    return *program;
+}
+
 void GlConverter::Impl::draw_uploaded(const Plane& plane, PlaneReader& reader,
                                       const std::vector<Rect>& rects) {
     const SurfaceLayout& layout = reader.layout();
@@ -198,15 +218,16 @@ void GlConverter::Impl::draw_uploaded(const Plane& plane, PlaneReader& reader,
         gl::plan_uploads(layout, bpp, plane.width, plane.height, rects, words_.capacity_bytes());
     const std::uint8_t* buffer = plane.buffer->map();
 
-    detile_.use();
-    glUniform1ui(detile_.uniform("u_row_shift"), words_.row_shift());
-    glUniform1ui(detile_.uniform("u_tiling"), tiling_code(layout.tiling()));
-    glUniform1ui(detile_.uniform("u_stride"), layout.stride());
-    glUniform1ui(detile_.uniform("u_bpp"), bpp);
-    glUniform1ui(detile_.uniform("u_format"), detile_format(plane.fourcc));
-    glUniform2f(detile_.uniform("u_target"), float(picture_.width()), float(picture_.height()));
-    const GLint bias_uniform = detile_.uniform("u_bias");
-    const GLint rect_uniform = detile_.uniform("u_rect");
+    // A pixel can straddle two 32-bit words only where its address can be
+    // misaligned for its size: a linear surface with an odd offset or stride.
+    const bool may_straddle = plane.offset % bpp != 0 || layout.stride() % bpp != 0;
+    const gl::GlProgram& detile = detile_program(layout.tiling(), plane.fourcc, may_straddle);
+    detile.use();
+    glUniform1ui(detile.uniform("u_row_shift"), words_.row_shift());
+    glUniform1ui(detile.uniform("u_stride"), layout.stride());
+    glUniform2f(detile.uniform("u_target"), float(picture_.width()), float(picture_.height()));
+    const GLint bias_uniform = detile.uniform("u_bias");
+    const GLint rect_uniform = detile.uniform("u_rect");
     glActiveTexture(GL_TEXTURE0);
 
     for (const gl::UploadBand& band : bands) {

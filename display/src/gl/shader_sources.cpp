@@ -1,5 +1,7 @@
 #include "shader_sources.hpp"
 
+#include <string>
+
 namespace fbx::gl::shaders {
 
 const char* const rect_vertex = R"(#version 300 es
@@ -12,7 +14,11 @@ void main() {
 }
 )";
 
-const char* const detile_fragment = R"(#version 300 es
+namespace {
+
+// The body of the detile program; detile_fragment() puts the #defines that
+// pick the tiling, format and alignment in front of it.
+const char* const detile_body = R"(
 precision highp float;
 precision highp int;
 precision highp usampler2D;
@@ -20,22 +26,19 @@ precision highp usampler2D;
 uniform usampler2D u_words;
 uniform uint u_row_shift;  // log2 of the texture's width in texels
 uniform uint u_bias;       // surface byte offset -> byte index in u_words (mod 2^32)
-uniform uint u_tiling;     // 0 linear, 1 Intel X (512 B x 8), 2 Intel Y (128 B x 32, 16 B columns)
 uniform uint u_stride;     // bytes
-uniform uint u_bpp;        // bytes per pixel: 2 or 4
-uniform uint u_format;     // 0 [A|X]RGB8888, 1 [A|X]BGR8888, 2 RGB565, 3 XRGB2101010
 layout(location = 0) out vec4 o_bgrx;
 
 uint surface_offset(uint x_bytes, uint y) {
-    if (u_tiling == 1u) {
-        uint tile = (y >> 3u) * (u_stride >> 9u) + (x_bytes >> 9u);
-        return tile * 4096u + (y & 7u) * 512u + (x_bytes & 511u);
-    }
-    if (u_tiling == 2u) {
-        uint tile = (y >> 5u) * (u_stride >> 7u) + (x_bytes >> 7u);
-        return tile * 4096u + ((x_bytes & 127u) >> 4u) * 512u + (y & 31u) * 16u + (x_bytes & 15u);
-    }
+#if TILING == 1
+    uint tile = (y >> 3u) * (u_stride >> 9u) + (x_bytes >> 9u);
+    return tile * 4096u + (y & 7u) * 512u + (x_bytes & 511u);
+#elif TILING == 2
+    uint tile = (y >> 5u) * (u_stride >> 7u) + (x_bytes >> 7u);
+    return tile * 4096u + ((x_bytes & 127u) >> 4u) * 512u + (y & 31u) * 16u + (x_bytes & 15u);
+#else
     return y * u_stride + x_bytes;
+#endif
 }
 
 uint word_at(uint index) {
@@ -43,35 +46,46 @@ uint word_at(uint index) {
     return texelFetch(u_words, ivec2(int(index & mask), int(index >> u_row_shift)), 0).r;
 }
 
-// The pixel's bytes as a little-endian value; a linear surface may put a
-// pixel across two words (odd offsets or strides), tiled ones never do.
+// The pixel's bytes as a little-endian value. Only a linear surface with an
+// odd offset or stride puts a pixel across two words.
 uint load_pixel(uint byte_index) {
     uint word = byte_index >> 2u;
     uint shift = (byte_index & 3u) * 8u;
     uint value = word_at(word) >> shift;
-    if (shift + u_bpp * 8u > 32u) {
+#if MAY_STRADDLE
+    if (shift + BPP * 8u > 32u) {
         value |= word_at(word + 1u) << (32u - shift);
     }
+#endif
     return value;
 }
 
 void main() {
     uvec2 p = uvec2(gl_FragCoord.xy);
-    uint raw = load_pixel(surface_offset(p.x * u_bpp, p.y) + u_bias);
-    uvec3 rgb;
-    if (u_format == 0u) {
-        rgb = uvec3(raw >> 16u, raw >> 8u, raw) & 255u;
-    } else if (u_format == 1u) {
-        rgb = uvec3(raw, raw >> 8u, raw >> 16u) & 255u;
-    } else if (u_format == 2u) {
-        uvec3 c = uvec3(raw >> 11u, raw >> 5u, raw) & uvec3(31u, 63u, 31u);
-        rgb = uvec3((c.r << 3u) | (c.r >> 2u), (c.g << 2u) | (c.g >> 4u), (c.b << 3u) | (c.b >> 2u));
-    } else {
-        rgb = uvec3(raw >> 22u, raw >> 12u, raw >> 2u) & 255u;  // top 8 of each 10 bits
-    }
+    uint raw = load_pixel(surface_offset(p.x * BPP, p.y) + u_bias);
+#if FORMAT == 0
+    uvec3 rgb = uvec3(raw >> 16u, raw >> 8u, raw) & 255u;
+#elif FORMAT == 1
+    uvec3 rgb = uvec3(raw, raw >> 8u, raw >> 16u) & 255u;
+#elif FORMAT == 2
+    uvec3 c = uvec3(raw >> 11u, raw >> 5u, raw) & uvec3(31u, 63u, 31u);
+    uvec3 rgb = uvec3((c.r << 3u) | (c.r >> 2u), (c.g << 2u) | (c.g >> 4u),
+                      (c.b << 3u) | (c.b >> 2u));
+#else
+    uvec3 rgb = uvec3(raw >> 22u, raw >> 12u, raw >> 2u) & 255u;  // top 8 of each 10 bits
+#endif
     o_bgrx = vec4(vec3(rgb.bgr), 255.0) / 255.0;
 }
 )";
+
+}  // namespace
+
+std::string detile_fragment(unsigned tiling, unsigned format, bool may_straddle) {
+    const unsigned bpp = format == 2 ? 2 : 4;
+    return "#version 300 es\n#define TILING " + std::to_string(tiling) + "\n#define FORMAT " +
+           std::to_string(format) + "\n#define BPP " + std::to_string(bpp) +
+           "u\n#define MAY_STRADDLE " + (may_straddle ? "1" : "0") + "\n" + detile_body;
+}
 
 const char* const imported_fragment = R"(#version 300 es
 precision highp float;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 namespace fbx::gl::shaders {
 
 // GLSL ES 3.00 sources of the converter's programs. Every fragment shader
@@ -15,7 +17,14 @@ extern const char* const rect_vertex;
 // an R32UI texture as little-endian words, `1 << u_row_shift` per texel row;
 // the byte at surface offset s is at index s + u_bias. Same address math
 // as fbx::SurfaceLayout, same colours as ReferenceConverter.
-extern const char* const detile_fragment;
+//
+// One program per tiling (0 linear, 1 Intel X, 2 Intel Y), format (0
+// [A|X]RGB8888, 1 [A|X]BGR8888, 2 RGB565, 3 XRGB2101010) and whether a
+// pixel may straddle two words (linear surfaces with odd offsets or
+// strides), chosen by #define rather than by uniforms: a software
+// rasteriser runs both sides of every branch under a mask, so a generic
+// shader would pay for every format and both fetches on every pixel.
+std::string detile_fragment(unsigned tiling, unsigned format, bool may_straddle);
 
 // Converts a dma-buf imported as a texture (the driver has detiled it):
 // requantises the normalised channels to their bit depth, then widens them
