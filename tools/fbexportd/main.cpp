@@ -18,6 +18,7 @@
 #include "fbexport/error.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
+#include "tool_main.hpp"
 
 namespace {
 
@@ -115,29 +116,12 @@ Options parse(int argc, char** argv) {
     return opts;
 }
 
-}  // namespace
+std::string help_text() {
+    return usage_text + cli::convert_help(28) + "\n" + std::string(cli::DemoCommandLine::help()) +
+           usage_tail;
+}
 
-int main(int argc, char** argv) {
-    Options opts;
-    try {
-        opts = parse(argc, argv);
-    } catch (const cli::UsageError& e) {
-        std::cerr << "fbexportd: " << e.what() << "\nTry 'fbexportd --help'.\n";
-        return cli::exit_usage;
-    } catch (const Error& e) {
-        std::cerr << "fbexportd: " << e.what() << '\n';
-        return cli::exit_usage;
-    }
-    if (opts.help) {
-        std::cout << usage_text << cli::convert_help(28) << "\n"
-                  << cli::DemoCommandLine::help() << usage_tail;
-        return cli::exit_ok;
-    }
-    if (opts.version) {
-        std::cout << "fbexportd " FBEXPORT_VERSION "\n";
-        return cli::exit_ok;
-    }
-
+int serve(Options& opts) {
     try {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
@@ -158,8 +142,15 @@ int main(int argc, char** argv) {
             << stats.polls << " polls, " << stats.frames << " changed frames, "
             << stats.converted_pixels << " pixels converted";
     } catch (const std::exception& e) {
+        // A service's failure goes to its log, time-stamped like the rest.
         log(LogLevel::error, "fbexportd") << e.what();
         return cli::exit_failure;
     }
     return cli::exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return cli::tool_main<Options>("fbexportd", argc, argv, parse, help_text, serve);
 }

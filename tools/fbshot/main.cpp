@@ -17,6 +17,7 @@
 #include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
+#include "tool_main.hpp"
 
 namespace {
 
@@ -164,30 +165,14 @@ int capture(const Options& opts) {
     return cli::exit_ok;
 }
 
+std::string help_text() {
+    return usage_text + cli::convert_help(25) + "\n" + std::string(cli::DemoCommandLine::help()) +
+           usage_tail;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     set_log_level(LogLevel::warn);
-    Options opts;
-    try {
-        opts = parse(argc, argv);
-    } catch (const cli::UsageError& e) {
-        std::cerr << "fbshot: " << e.what() << "\nTry 'fbshot --help'.\n";
-        return cli::exit_usage;
-    }
-    if (opts.help) {
-        std::cout << usage_text << cli::convert_help(25) << "\n"
-                  << cli::DemoCommandLine::help() << usage_tail;
-        return cli::exit_ok;
-    }
-    if (opts.version) {
-        std::cout << "fbshot " FBEXPORT_VERSION "\n";
-        return cli::exit_ok;
-    }
-    try {
-        return capture(opts);
-    } catch (const std::exception& e) {
-        std::cerr << "fbshot: " << e.what() << '\n';
-        return cli::exit_failure;
-    }
+    return cli::tool_main<Options>("fbshot", argc, argv, parse, help_text, capture);
 }

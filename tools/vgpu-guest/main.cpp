@@ -23,6 +23,7 @@
 #include "fbexport/log.hpp"
 #include "hex_string.hpp"
 #include "mdev_instance.hpp"
+#include "tool_main.hpp"
 #include "vgpu_device.hpp"
 #include "vgpu_mediator.h"
 
@@ -528,25 +529,6 @@ int run(const Options& opts) {
 
 int main(int argc, char** argv) {
     fbx::set_log_level(fbx::LogLevel::warn);
-    Options opts;
-    try {
-        opts = parse(argc, argv);
-    } catch (const cli::UsageError& e) {
-        std::cerr << "vgpu-guest: " << e.what() << "\nTry 'vgpu-guest --help'.\n";
-        return cli::exit_usage;
-    }
-    if (opts.help) {
-        std::cout << usage_text;
-        return cli::exit_ok;
-    }
-    if (opts.version) {
-        std::cout << "vgpu-guest " FBEXPORT_VERSION "\n";
-        return cli::exit_ok;
-    }
-    try {
-        return run(opts);
-    } catch (const std::exception& e) {
-        std::cerr << "vgpu-guest: " << e.what() << '\n';
-        return cli::exit_failure;
-    }
+    return cli::tool_main<Options>(
+        "vgpu-guest", argc, argv, parse, [] { return std::string(usage_text); }, run);
 }
