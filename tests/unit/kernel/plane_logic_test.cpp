@@ -37,7 +37,8 @@ std::uint32_t validate(const vgpu_plane_regs& r, const vgpu_plane_limits& lim,
                        vgpu_surface* out = nullptr) {
     vgpu_surface s;
     const std::uint32_t st = vgpu_plane_validate(&r, &lim, &s);
-    if (out) *out = s;
+    if (out)
+        *out = s;
     return st;
 }
 
@@ -135,8 +136,8 @@ TEST(PlaneLogic, CursorIsLinearOnly) {
 }
 
 TEST(PlaneLogic, SizeLimits) {
-    const std::uint32_t bad[][2] = {{0, 768},   {1024, 0},          {1281, 768}, {1024, 1025},
-                                   {0, 0},     {0xffffffff, 768},  {1024, 0xffffffff}};
+    const std::uint32_t bad[][2] = {{0, 768}, {1024, 0},         {1281, 768},       {1024, 1025},
+                                    {0, 0},   {0xffffffff, 768}, {1024, 0xffffffff}};
     for (auto wh : bad) {
         vgpu_plane_regs r = good_primary();
         r.width = wh[0];
@@ -272,10 +273,14 @@ TEST(PlaneLogic, RandomValuesNeverEscapeVram) {
         r.modifier = mods[rng() % 4];
         const auto pick = [&](std::uint64_t small) -> std::uint64_t {
             switch (rng() % 4) {
-                case 0: return rng();
-                case 1: return rng() % small;
-                case 2: return (rng() % small) & ~std::uint64_t{511};
-                default: return ~std::uint64_t{0} - rng() % 8;
+                case 0:
+                    return rng();
+                case 1:
+                    return rng() % small;
+                case 2:
+                    return (rng() % small) & ~std::uint64_t{511};
+                default:
+                    return ~std::uint64_t{0} - rng() % 8;
             }
         };
         r.offset = pick(kVram) & (rng() % 2 ? ~0ull : ~4095ull);
@@ -285,7 +290,8 @@ TEST(PlaneLogic, RandomValuesNeverEscapeVram) {
         vgpu_surface s;
         const bool cursor = rng() % 2;
         const vgpu_plane_limits lim = cursor ? cursor_limits() : primary_limits();
-        if (validate(r, lim, &s) != VGPU_PLANE_OK) continue;
+        if (validate(r, lim, &s) != VGPU_PLANE_OK)
+            continue;
         ok++;
         const vgpu_format_info* f = vgpu_format_lookup(s.format);
         ASSERT_NE(f, nullptr);

@@ -143,8 +143,12 @@ TEST_F(Engine, EnablingPendingStatusRaises) {
 }
 
 TEST_F(Engine, ReadOnlyAndUnknownWritesCount) {
-    const std::uint32_t offs[] = {VGPU_REG_ID, VGPU_REG_VRAM_SIZE_LO, VGPU_REG_FLIP_COUNT,
-                                  VGPU_REG_PLANE_VALID, 0x44, 0xffc,
+    const std::uint32_t offs[] = {VGPU_REG_ID,
+                                  VGPU_REG_VRAM_SIZE_LO,
+                                  VGPU_REG_FLIP_COUNT,
+                                  VGPU_REG_PLANE_VALID,
+                                  0x44,
+                                  0xffc,
                                   VGPU_PLANE_REG(0, VGPU_PLANE_STATUS),
                                   VGPU_PLANE_REG(1, 0x3c)};
     std::uint64_t n = 0;
@@ -199,11 +203,14 @@ TEST_F(Engine, RandomWritesKeepInvariants) {
         const std::uint32_t off = (rng() % (VGPU_BAR2_SIZE / 4)) * 4;
         const std::uint32_t near = off < 0x200 ? off : rng() % 0x200 & ~3u;
         std::uint32_t v = rng();
-        if (rng() % 3 == 0) v %= 4096;
+        if (rng() % 3 == 0)
+            v %= 4096;
         vgpu_engine_write(&e, rng() % 2 ? off : near, v);
-        if (rng() % 50 == 0) vgpu_engine_write(&e, VGPU_REG_COMMIT, rng() % 4);
+        if (rng() % 50 == 0)
+            vgpu_engine_write(&e, VGPU_REG_COMMIT, rng() % 4);
         for (int p = 0; p < VGPU_NUM_PLANES; p++) {
-            if (e.status[p] != VGPU_PLANE_OK) continue;
+            if (e.status[p] != VGPU_PLANE_OK)
+                continue;
             ASSERT_LE(e.surf[p].offset, kVram);
             ASSERT_LE(e.surf[p].size, kVram - e.surf[p].offset);
         }

@@ -35,12 +35,13 @@ TEST(Uapi, IdMagicSpellsVgpu) {
 }
 
 TEST(Uapi, GlobalRegistersAreDistinctAndAligned) {
-    const unsigned regs[] = {VGPU_REG_ID,          VGPU_REG_VERSION,        VGPU_REG_CAPS,
-                             VGPU_REG_VRAM_SIZE_LO, VGPU_REG_VRAM_SIZE_HI,  VGPU_REG_MAX_WIDTH,
-                             VGPU_REG_MAX_HEIGHT,   VGPU_REG_CURSOR_MAX_WIDTH,
-                             VGPU_REG_CURSOR_MAX_HEIGHT, VGPU_REG_NUM_PLANES, VGPU_REG_COMMIT,
-                             VGPU_REG_FLIP_COUNT,   VGPU_REG_INT_STATUS,    VGPU_REG_INT_ENABLE,
-                             VGPU_REG_INVALID_COUNT, VGPU_REG_PLANE_VALID,  VGPU_REG_SCRATCH};
+    const unsigned regs[] = {
+        VGPU_REG_ID,           VGPU_REG_VERSION,          VGPU_REG_CAPS,
+        VGPU_REG_VRAM_SIZE_LO, VGPU_REG_VRAM_SIZE_HI,     VGPU_REG_MAX_WIDTH,
+        VGPU_REG_MAX_HEIGHT,   VGPU_REG_CURSOR_MAX_WIDTH, VGPU_REG_CURSOR_MAX_HEIGHT,
+        VGPU_REG_NUM_PLANES,   VGPU_REG_COMMIT,           VGPU_REG_FLIP_COUNT,
+        VGPU_REG_INT_STATUS,   VGPU_REG_INT_ENABLE,       VGPU_REG_INVALID_COUNT,
+        VGPU_REG_PLANE_VALID,  VGPU_REG_SCRATCH};
     std::set<unsigned> seen;
     for (unsigned r : regs) {
         EXPECT_EQ(r % 4, 0u) << r;

@@ -22,7 +22,8 @@ namespace {
 
 std::string joined(const std::vector<std::string>& v) {
     std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
+    for (const auto& x : v)
+        s += (s.empty() ? "" : " ") + x;
     return s.empty() ? "(none)" : s;
 }
 
@@ -47,12 +48,13 @@ class MdevLifecycle : public ::testing::Test {
 protected:
     void SetUp() override {
         parent_ = find_parent();
-        ASSERT_FALSE(parent_.empty())
-            << "no vgpu_mediator parent under " << kMdevBusClass << ": "
-            << joined(list_dir(kMdevBusClass));
+        ASSERT_FALSE(parent_.empty()) << "no vgpu_mediator parent under " << kMdevBusClass << ": "
+                                      << joined(list_dir(kMdevBusClass));
         types_ = list_types(parent_);
-        ASSERT_GE(types_.size(), 3u) << "types: " << joined(list_dir(parent_ + "/mdev_supported_types"));
-        for (const auto& t : types_) initial_[t.id] = t.available();
+        ASSERT_GE(types_.size(), 3u)
+            << "types: " << joined(list_dir(parent_ + "/mdev_supported_types"));
+        for (const auto& t : types_)
+            initial_[t.id] = t.available();
     }
 
     void TearDown() override {
@@ -98,7 +100,8 @@ TEST_F(MdevLifecycle, TypesDescribeThemselves) {
         std::string desc = read_line(t.path + "/description");
         EXPECT_FALSE(desc.empty());
         EXPECT_EQ(read_line(t.path + "/device_api"), "vfio-pci");
-        EXPECT_GE(t.available(), 1) << "available_instances: " << read_line(t.path + "/available_instances");
+        EXPECT_GE(t.available(), 1)
+            << "available_instances: " << read_line(t.path + "/available_instances");
         EXPECT_TRUE(exists(t.path + "/create"));
         EXPECT_TRUE(exists(t.path + "/devices"));
         EXPECT_TRUE(list_dir(t.path + "/devices").empty());
@@ -151,9 +154,11 @@ TEST_F(MdevLifecycle, ManyInstancesCoexist) {
     EXPECT_EQ(groups.size(), static_cast<size_t>(n)) << "instances share an IOMMU group";
     // Remove every other one, then the rest: each removal gives a slot back.
     long long removed = 0;
-    for (size_t i = 0; i < insts.size(); i += 2, ++removed) ASSERT_EQ(insts[i].remove(), 0);
+    for (size_t i = 0; i < insts.size(); i += 2, ++removed)
+        ASSERT_EQ(insts[i].remove(), 0);
     EXPECT_EQ(t.available(), before - n + removed);
-    for (auto& inst : insts) ASSERT_EQ(inst.remove(), 0);
+    for (auto& inst : insts)
+        ASSERT_EQ(inst.remove(), 0);
     EXPECT_EQ(t.available(), before);
 }
 
@@ -173,10 +178,12 @@ TEST_F(MdevLifecycle, CreateFailsWhenNoneAvailable) {
     ASSERT_GE(before, 1);
     ASSERT_LE(before, 256) << t.id << ": too many to exhaust in a test";
     std::map<std::string, long long> others;
-    for (const auto& o : types_) others[o.id] = o.available();
+    for (const auto& o : types_)
+        others[o.id] = o.available();
 
     std::vector<MdevInstance> insts(static_cast<size_t>(before));
-    for (auto& inst : insts) ASSERT_EQ(inst.create(t), 0);
+    for (auto& inst : insts)
+        ASSERT_EQ(inst.create(t), 0);
     EXPECT_EQ(t.available(), 0);
     MdevInstance extra;
     EXPECT_EQ(extra.create(t), ENOSPC) << "creating beyond available_instances";
@@ -218,7 +225,8 @@ TEST_F(MdevLifecycle, RemovedInstanceCanBeRecreatedWithSameUuid) {
 TEST_F(MdevLifecycle, ModuleUnloadWithAnInstanceIsRefusedOrClean) {
     const char* module = std::getenv("VM_MODULE");
     const char* ko = std::getenv("VM_MODULE_KO");
-    if (!module || !*module || !ko || !*ko) GTEST_SKIP() << "VM_MODULE/VM_MODULE_KO not set";
+    if (!module || !*module || !ko || !*ko)
+        GTEST_SKIP() << "VM_MODULE/VM_MODULE_KO not set";
     MdevInstance inst;
     ASSERT_EQ(inst.create(types_.front()), 0);
     std::string dev = inst.path();

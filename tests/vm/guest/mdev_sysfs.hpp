@@ -33,7 +33,8 @@ inline bool exists(const std::string& path) {
 // Whole file, or nullopt (errno kept) when it cannot be read.
 inline std::optional<std::string> read_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
+    if (fd < 0)
+        return std::nullopt;
     std::string out;
     char buf[4096];
     for (;;) {
@@ -44,7 +45,8 @@ inline std::optional<std::string> read_file(const std::string& path) {
             errno = e;
             return std::nullopt;
         }
-        if (n == 0) break;
+        if (n == 0)
+            break;
         out.append(buf, static_cast<size_t>(n));
     }
     ::close(fd);
@@ -54,7 +56,8 @@ inline std::optional<std::string> read_file(const std::string& path) {
 // First line without the newline; "" when unreadable.
 inline std::string read_line(const std::string& path) {
     auto s = read_file(path);
-    if (!s) return {};
+    if (!s)
+        return {};
     auto nl = s->find('\n');
     return nl == std::string::npos ? *s : s->substr(0, nl);
 }
@@ -62,21 +65,25 @@ inline std::string read_line(const std::string& path) {
 // Decimal number in a sysfs file, or -1.
 inline long long read_number(const std::string& path) {
     std::string s = read_line(path);
-    if (s.empty()) return -1;
+    if (s.empty())
+        return -1;
     char* end = nullptr;
     errno = 0;
     long long v = std::strtoll(s.c_str(), &end, 10);
-    if (errno != 0 || end == s.c_str()) return -1;
+    if (errno != 0 || end == s.c_str())
+        return -1;
     return v;
 }
 
 // One write(2) of text, as `echo text > path` does. Returns 0 or the errno.
 inline int write_file(const std::string& path, const std::string& text) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return errno;
+    if (fd < 0)
+        return errno;
     ssize_t n = ::write(fd, text.data(), text.size());
     int e = n < 0 ? errno : (static_cast<size_t>(n) == text.size() ? 0 : EIO);
-    if (::close(fd) != 0 && e == 0) e = errno;
+    if (::close(fd) != 0 && e == 0)
+        e = errno;
     return e;
 }
 
@@ -84,26 +91,32 @@ inline int write_file(const std::string& path, const std::string& text) {
 inline std::vector<std::string> list_dir(const std::string& path) {
     std::vector<std::string> out;
     DIR* d = ::opendir(path.c_str());
-    if (!d) return out;
+    if (!d)
+        return out;
     while (dirent* e = ::readdir(d)) {
         std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(n);
+        if (n != "." && n != "..")
+            out.push_back(n);
     }
     ::closedir(d);
     std::sort(out.begin(), out.end());
     return out;
 }
 
-inline std::string new_uuid() { return read_line("/proc/sys/kernel/random/uuid"); }
+inline std::string new_uuid() {
+    return read_line("/proc/sys/kernel/random/uuid");
+}
 
 // The module's mdev parent: /sys/class/mdev_bus/<name>. The parent whose
 // name is VGPU_PARENT_DEVICE; failing that, the only parent there is.
 inline std::string find_parent() {
     auto parents = list_dir(kMdevBusClass);
     for (const auto& p : parents) {
-        if (p == VGPU_PARENT_DEVICE) return std::string(kMdevBusClass) + "/" + p;
+        if (p == VGPU_PARENT_DEVICE)
+            return std::string(kMdevBusClass) + "/" + p;
     }
-    if (parents.size() == 1) return std::string(kMdevBusClass) + "/" + parents[0];
+    if (parents.size() == 1)
+        return std::string(kMdevBusClass) + "/" + parents[0];
     return {};
 }
 
@@ -152,12 +165,14 @@ public:
         remove();
         std::string u = new_uuid();
         int e = write_file(type.path + "/create", u);
-        if (e == 0) uuid_ = u;
+        if (e == 0)
+            uuid_ = u;
         return e;
     }
     // Removes it through sysfs; returns 0 or the errno of the write.
     int remove() {
-        if (uuid_.empty()) return 0;
+        if (uuid_.empty())
+            return 0;
         int e = write_file(path() + "/remove", "1");
         uuid_.clear();
         return e;
