@@ -8,51 +8,26 @@
 #include <vector>
 
 #include "display/cpu_converter.hpp"
-#include "display/reference_converter.hpp"
 #include "fbexport/pixel_format.hpp"
 #include "fbexport/surface_layout.hpp"
 #include "pixel_convert.hpp"
+#include "reference_comparison.hpp"
 #include "test_surface.hpp"
 
 namespace fbx::test {
 namespace {
 
-constexpr std::uint32_t sentinel = 0xdeadbeef;
-
 struct Geometry {
     std::uint32_t width;
     std::uint32_t height;
-    std::uint32_t extra_stride;  // bytes past the minimum (kept tile-aligned for tiled layouts)
+    std::uint32_t extra_stride;  // bytes past the minimum (see padded_stride)
 };
 
-std::uint32_t random_raw(std::mt19937& rng, std::uint32_t bytes_per_pixel) {
-    const std::uint32_t v = rng();
-    return bytes_per_pixel == 2 ? v & 0xffff : v;
-}
-
-// Converts the same damage with both paths into sentinel-filled outputs and
-// compares every pixel: colour channels inside the damage, all 32 bits outside.
 void expect_same(const Plane& plane, const std::vector<Rect>& damage, std::size_t threads,
                  const std::string& what) {
-    ShadowFramebuffer fast(plane.width + 3, plane.height + 2);
-    ShadowFramebuffer reference(plane.width + 3, plane.height + 2);
-    fast.fill(sentinel);
-    reference.fill(sentinel);
-    CpuConverter(threads).convert(plane, damage, fast);
-    ReferenceConverter().convert(plane, damage, reference);
-    int bad = 0;
-    for (std::uint32_t y = 0; y < fast.height(); ++y) {
-        for (std::uint32_t x = 0; x < fast.width(); ++x) {
-            const std::uint32_t a = fast.at(x, y);
-            const std::uint32_t b = reference.at(x, y);
-            const bool untouched = b == sentinel;
-            const bool same = untouched ? a == sentinel : (a & 0xffffff) == (b & 0xffffff);
-            if (!same && ++bad <= 3) {
-                ADD_FAILURE() << what << ": pixel " << x << "," << y << std::hex << " fast " << a
-                              << " reference " << b;
-            }
-        }
-    }
+    compare_with_reference(
+        plane, damage,
+        [&](ShadowFramebuffer& out) { CpuConverter(threads).convert(plane, damage, out); }, what);
 }
 
 TEST(FastVsReference, EveryFormatModifierSizeStrideAndDamage) {
@@ -68,31 +43,16 @@ TEST(FastVsReference, EveryFormatModifierSizeStrideAndDamage) {
                 spec.modifier = modifier.value;
                 spec.width = g.width;
                 spec.height = g.height;
-                const std::uint32_t tile_width = tile_shape(modifier.tiling).width_bytes;
-                const std::uint32_t extra = modifier.tiling == Tiling::linear
-                                                ? g.extra_stride + 4 * (g.width % 3)
-                                                : g.extra_stride / tile_width * tile_width;
-                spec.stride =
-                    minimum_stride(modifier.tiling, g.width, format.bytes_per_pixel) + extra;
+                spec.stride = padded_stride(format, modifier, g.width, g.extra_stride);
                 TestSurface surface(spec);
-                for (std::uint32_t y = 0; y < g.height; ++y) {
-                    for (std::uint32_t x = 0; x < g.width; ++x) {
-                        surface.set_raw(x, y, random_raw(rng, format.bytes_per_pixel));
-                    }
-                }
+                surface.fill_random(rng);
                 const auto w = static_cast<std::int32_t>(g.width);
                 const auto h = static_cast<std::int32_t>(g.height);
-                const std::vector<std::vector<Rect>> damages{
-                    {{0, 0, w, h}},                                        // everything
-                    {{w - 1, h - 1, 5, 5}},                                // corner, partly outside
-                    {{-3, -2, 4, 3}, {w / 2, 0, 3, h}},                    // edges, a column
-                    {{1, 1, w / 2 + 1, h / 3 + 1}, {w / 3, h / 2, w, 2}},  // overlapping, clipped
-                };
                 const std::string what = std::string(format.name) + " " +
                                          std::string(modifier.name) + " " + std::to_string(w) +
                                          "x" + std::to_string(h) + " stride " +
                                          std::to_string(spec.stride);
-                for (const auto& damage : damages) {
+                for (const auto& damage : edge_damages(w, h)) {
                     expect_same(surface.plane(), damage, 1, what);
                     ++cases;
                 }
@@ -112,11 +72,7 @@ TEST(FastVsReference, LargeDamageSplitOverThreadsMatches) {
             spec.width = 1000;
             spec.height = 600;  // > the parallel threshold, bands not a multiple of 32
             TestSurface surface(spec);
-            for (std::uint32_t y = 0; y < spec.height; ++y) {
-                for (std::uint32_t x = 0; x < spec.width; ++x) {
-                    surface.set_raw(x, y, random_raw(rng, format.bytes_per_pixel));
-                }
-            }
+            surface.fill_random(rng);
             const std::string what = std::string(format.name) + " " + std::string(modifier.name);
             expect_same(surface.plane(), {{0, 0, 1000, 600}}, 4, what + " 4 threads");
             expect_same(surface.plane(), {{5, 7, 990, 580}, {0, 0, 1000, 3}}, 3,

@@ -1,5 +1,7 @@
 #include "test_surface.hpp"
 
+#include "fbexport/surface_layout.hpp"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -131,12 +133,30 @@ void TestSurface::set_raw(std::uint32_t x, std::uint32_t y, std::uint32_t raw) {
     }
 }
 
+void TestSurface::fill_random(std::mt19937& rng) {
+    for (std::uint32_t y = 0; y < plane_.height; ++y) {
+        for (std::uint32_t x = 0; x < plane_.width; ++x) {
+            const std::uint32_t v = rng();
+            set_raw(x, y, bytes_per_pixel_ == 2 ? v & 0xffff : v);
+        }
+    }
+}
+
 void TestSurface::fill_pattern() {
     for (std::uint32_t y = 0; y < plane_.height; ++y) {
         for (std::uint32_t x = 0; x < plane_.width; ++x) {
             set_raw(x, y, pattern_pixel(plane_.fourcc, x, y));
         }
     }
+}
+
+std::uint32_t padded_stride(const PixelFormat& format, const Modifier& modifier,
+                            std::uint32_t width, std::uint32_t extra) {
+    const std::uint32_t tile_width = tile_shape(modifier.tiling).width_bytes;
+    const std::uint32_t padding = modifier.tiling == Tiling::linear
+                                      ? extra + 4 * (width % 3)
+                                      : extra / tile_width * tile_width;
+    return minimum_stride(modifier.tiling, width, format.bytes_per_pixel) + padding;
 }
 
 }  // namespace fbx::test

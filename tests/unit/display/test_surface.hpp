@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "fbexport/buffer.hpp"
@@ -36,6 +37,12 @@ struct SurfaceSpec {
     PlaneKind kind = PlaneKind::primary;
 };
 
+// A stride `extra` bytes past the smallest valid one, rounded down to whole
+// tiles for tiled layouts; linear strides also get an odd few pixels more, so
+// rows do not all start equally aligned.
+std::uint32_t padded_stride(const PixelFormat& format, const Modifier& modifier,
+                            std::uint32_t width, std::uint32_t extra);
+
 // A plane in a memfd, with a writable mapping to put pixels in it.
 class TestSurface {
 public:
@@ -45,6 +52,8 @@ public:
     void set_raw(std::uint32_t x, std::uint32_t y, std::uint32_t raw);
     // Every pixel set to pattern_pixel().
     void fill_pattern();
+    // Every pixel set to a random raw value of the format's size.
+    void fill_random(std::mt19937& rng);
 
     const Plane& plane() const { return plane_; }
     Plane& plane() { return plane_; }

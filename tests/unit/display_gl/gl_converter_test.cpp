@@ -20,6 +20,7 @@
 #include "fbexport/error.hpp"
 #include "fbexport/pixel_format.hpp"
 #include "fbexport/surface_layout.hpp"
+#include "reference_comparison.hpp"
 #include "test_surface.hpp"
 
 namespace fbx::test {
@@ -55,45 +56,12 @@ private:
     static inline std::string skip_reason_;
 };
 
-std::uint32_t random_raw(std::mt19937& rng, std::uint32_t bytes_per_pixel) {
-    const std::uint32_t v = rng();
-    return bytes_per_pixel == 2 ? v & 0xffff : v;
-}
-
-void fill_random(TestSurface& surface, const SurfaceSpec& spec, std::mt19937& rng) {
-    const std::uint32_t bpp = find_format(spec.fourcc)->bytes_per_pixel;
-    for (std::uint32_t y = 0; y < spec.height; ++y) {
-        for (std::uint32_t x = 0; x < spec.width; ++x) {
-            surface.set_raw(x, y, random_raw(rng, bpp));
-        }
-    }
-}
-
-// Converts the same damage on both paths into sentinel-filled outputs larger
-// than the plane; compares colour inside the damage, all 32 bits outside.
 int expect_same(GlConverter& gl, const Plane& plane, const std::vector<Rect>& damage,
                 const std::string& what, std::uint32_t extra_width = 3,
                 std::uint32_t extra_height = 2) {
-    ShadowFramebuffer got(plane.width + extra_width, plane.height + extra_height);
-    ShadowFramebuffer want(plane.width + extra_width, plane.height + extra_height);
-    got.fill(sentinel);
-    want.fill(sentinel);
-    gl.convert(plane, damage, got);
-    ReferenceConverter().convert(plane, damage, want);
-    int bad = 0;
-    for (std::uint32_t y = 0; y < got.height(); ++y) {
-        for (std::uint32_t x = 0; x < got.width(); ++x) {
-            const std::uint32_t a = got.at(x, y);
-            const std::uint32_t b = want.at(x, y);
-            const bool untouched = b == sentinel;
-            const bool same = untouched ? a == sentinel : (a & 0xffffff) == (b & 0xffffff);
-            if (!same && ++bad <= 3) {
-                ADD_FAILURE() << what << ": pixel " << x << "," << y << std::hex << " gl " << a
-                              << " reference " << b;
-            }
-        }
-    }
-    return bad;
+    return compare_with_reference(
+        plane, damage, [&](ShadowFramebuffer& out) { gl.convert(plane, damage, out); }, what,
+        extra_width, extra_height);
 }
 
 TEST_F(GlConverterTest, EveryFormatModifierSizeStrideAndDamageMatchesTheReference) {
@@ -112,27 +80,16 @@ TEST_F(GlConverterTest, EveryFormatModifierSizeStrideAndDamageMatchesTheReferenc
                 spec.modifier = modifier.value;
                 spec.width = g.width;
                 spec.height = g.height;
-                const std::uint32_t tile_width = tile_shape(modifier.tiling).width_bytes;
-                const std::uint32_t extra = modifier.tiling == Tiling::linear
-                                                ? g.extra_stride + 4 * (g.width % 3)
-                                                : g.extra_stride / tile_width * tile_width;
-                spec.stride =
-                    minimum_stride(modifier.tiling, g.width, format.bytes_per_pixel) + extra;
+                spec.stride = padded_stride(format, modifier, g.width, g.extra_stride);
                 TestSurface surface(spec);
-                fill_random(surface, spec, rng);
+                surface.fill_random(rng);
                 const auto w = static_cast<std::int32_t>(g.width);
                 const auto h = static_cast<std::int32_t>(g.height);
-                const std::vector<std::vector<Rect>> damages{
-                    {{0, 0, w, h}},                                        // everything
-                    {{w - 1, h - 1, 5, 5}},                                // corner, partly outside
-                    {{-3, -2, 4, 3}, {w / 2, 0, 3, h}},                    // edges, a column
-                    {{1, 1, w / 2 + 1, h / 3 + 1}, {w / 3, h / 2, w, 2}},  // overlapping, clipped
-                };
                 const std::string what = std::string(format.name) + " " +
                                          std::string(modifier.name) + " " + std::to_string(w) +
                                          "x" + std::to_string(h) + " stride " +
                                          std::to_string(spec.stride);
-                for (const auto& damage : damages) {
+                for (const auto& damage : edge_damages(w, h)) {
                     expect_same(gl(), surface.plane(), damage, what);
                     ++cases;
                 }
@@ -157,7 +114,7 @@ TEST_F(GlConverterTest, UnalignedLinearOffsetsAndStridesMatch) {
                 spec.offset = offset;
                 spec.stride = 23 * format.bytes_per_pixel + extra;
                 TestSurface surface(spec);
-                fill_random(surface, spec, rng);
+                surface.fill_random(rng);
                 expect_same(gl(), surface.plane(), {{0, 0, 23, 11}},
                             std::string(format.name) + " offset " + std::to_string(offset) +
                                 " stride " + std::to_string(spec.stride));
@@ -175,7 +132,7 @@ TEST_F(GlConverterTest, DistantDamageUploadsSeveralBandsAndLeavesTheRestAlone) {
         spec.width = 700;
         spec.height = 500;
         TestSurface surface(spec);
-        fill_random(surface, spec, rng);
+        surface.fill_random(rng);
         expect_same(gl(), surface.plane(),
                     {{3, 2, 40, 5}, {600, 250, 100, 40}, {0, 470, 700, 30}, {10, 100, 1, 1}},
                     std::string(modifier.name) + " three bands");
@@ -190,7 +147,7 @@ TEST_F(GlConverterTest, OutputSmallerThanThePlaneIsClipped) {
     spec.width = 200;
     spec.height = 90;
     TestSurface surface(spec);
-    fill_random(surface, spec, rng);
+    surface.fill_random(rng);
     ShadowFramebuffer got(150, 60);
     ShadowFramebuffer want(150, 60);
     got.fill(sentinel);
@@ -294,7 +251,7 @@ TEST_F(GlConverterTest, Nv12MatchesTheCpuConversionOfTheReferenceWithinOneStep) 
         spec.width = c.width;
         spec.height = c.height;
         TestSurface surface(spec);
-        fill_random(surface, spec, rng);
+        surface.fill_random(rng);
         ShadowFramebuffer picture(c.width, c.height);
         ReferenceConverter().convert(surface.plane(), DamageRegion(picture.bounds()), picture);
         Nv12Image want;
