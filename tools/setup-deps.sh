@@ -21,10 +21,16 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps
   gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
   gstreamer1.0-libav
+  # fbexportd's streams: the RTSP server library (--rtsp); rtspsrc, the RTSP
+  # client the tests play it with, is in plugins-good
+  libgstrtspserver-1.0-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real peers used by the integration tests
   vncsnapshot python3-pil
+  # fbexportd --http serves Debian's noVNC; the browser test drives Debian's
+  # Chromium through chromedriver with Debian's Selenium (/usr/bin/python3)
+  novnc chromium chromium-driver python3-selenium
   # VM tests (tests/vm): QEMU, the guest's initramfs, depmod/modprobe, and
   # what the unpacked Debian kbuild packages run (6.12's needs pahole)
   qemu-system-x86 busybox-static kmod cpio pahole libelf1 libssl3 zlib1g xz-utils

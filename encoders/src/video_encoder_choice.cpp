@@ -5,6 +5,8 @@
 #include <array>
 #include <memory>
 
+#include "encoders/gst_ptr.hpp"
+
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
 
@@ -46,16 +48,6 @@ EncoderChoice make_choice(const EncoderCandidate& c) {
     return choice;
 }
 
-struct ElementUnref {
-    void operator()(GstElement* element) const {
-        gst_element_set_state(element, GST_STATE_NULL);
-        gst_object_unref(element);
-    }
-};
-struct FactoryUnref {
-    void operator()(GstElementFactory* factory) const { gst_object_unref(factory); }
-};
-
 std::string candidate_names() {
     std::string names;
     for (const auto& c : candidates) {
@@ -83,13 +75,11 @@ std::span<const EncoderCandidate> encoder_candidates() {
 
 std::optional<std::string> probe_encoder_element(std::string_view element) {
     const std::string name(element);
-    std::unique_ptr<GstElementFactory, FactoryUnref> factory(
-        gst_element_factory_find(name.c_str()));
+    gst::ObjectPtr<GstElementFactory> factory(gst_element_factory_find(name.c_str()));
     if (!factory) {
         return "no such element (its GStreamer plugin is not installed)";
     }
-    std::unique_ptr<GstElement, ElementUnref> instance(
-        gst_element_factory_create(factory.get(), nullptr));
+    gst::RunningElementPtr instance(gst_element_factory_create(factory.get(), nullptr));
     if (!instance) {
         return "its factory could not make an element";
     }

@@ -1,21 +1,30 @@
 #include "display_service.hpp"
 
+#include "encoders/video_streams.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
 
 namespace fbx {
 namespace {
+
 constexpr std::string_view component = "service";
+
+std::chrono::milliseconds period_of(std::uint32_t per_second) {
+    return std::chrono::milliseconds(per_second > 0 ? 1000 / per_second : 1000);
 }
+
+}  // namespace
 
 DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                                std::unique_ptr<Converter> converter, const VncOptions& vnc,
-                               PollRateConfig rate)
+                               const StreamOptions& streams, PollRateConfig rate)
     : loop_(loop),
       source_(std::move(source)),
       converter_(std::move(converter)),
       rate_(rate),
-      timer_(loop, [this] { poll(); }) {
+      timer_(loop, [this] { poll(); }),
+      stream_options_(streams),
+      stream_timer_(loop, [this] { push_stream(); }) {
     if (!converter_) {
         throw Error("display service started without a converter");
     }
@@ -43,6 +52,30 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
         });
     });
     update_cursor(first->cursor);
+
+    if (stream_options_.any()) {
+        streams_ = std::make_unique<VideoStreams>(
+            stream_options_, shadow_.width(), shadow_.height(),
+            [this, token, &loop](const std::string& message) {
+                loop.post([this, token, message] {
+                    if (token.lock() && !failure_) {
+                        failure_ = message;
+                        loop_.stop();
+                    }
+                });
+            },
+            [this, token, &loop] {
+                loop.post([this, token] {
+                    if (token.lock()) {
+                        consumers_changed();
+                    }
+                });
+            });
+        for (const std::string& output : streams_->outputs()) {
+            log(LogLevel::info, component) << "stream: " << output;
+        }
+        consumers_changed();
+    }
     if (const int fd = source_->event_fd(); fd >= 0) {
         loop_.watch(fd, [this] { poll(); });
     }
@@ -53,20 +86,34 @@ DisplayService::~DisplayService() {
     if (const int fd = source_->event_fd(); fd >= 0) {
         loop_.unwatch(fd);
     }
-    vnc_.reset();  // joins the client threads before the framebuffer goes
+    streams_.reset();  // stops the pipelines before the framebuffer goes
+    vnc_.reset();      // joins the client threads before the framebuffer goes
+}
+
+std::uint32_t DisplayService::consumers() const {
+    return vnc_clients_ + (streams_ ? static_cast<std::uint32_t>(streams_->consumers()) : 0);
 }
 
 void DisplayService::clients_changed(std::uint32_t clients) {
-    const bool first = consumers_ == 0 && clients > 0;
-    consumers_ = clients;
-    if (first) {
+    vnc_clients_ = clients;
+    consumers_changed();
+}
+
+void DisplayService::consumers_changed() {
+    if (consumers() > 0) {
         // Poll now: the shadow is as old as the last poll, and the damage the
-        // source reports since then brings it up to date.
+        // source reports since then brings it up to date. A new stream
+        // consumer (an RTSP client) waits for its first frame: send one then.
+        stream_refresh_ = streams_ && streams_->consumers() > 0;
         rate_.wake();
         timer_.arm(std::chrono::milliseconds{0});
-    } else if (clients == 0) {
+    } else {
         timer_.disarm();
         log(LogLevel::debug, component) << "no consumers: polling stopped";
+    }
+    if (!streams_ || streams_->consumers() == 0) {
+        stream_timer_.disarm();
+        stream_dirty_ = false;
     }
 }
 
@@ -89,55 +136,111 @@ void DisplayService::take(Frame& frame) {
     primary_ = plane;
 }
 
-void DisplayService::update_cursor(const std::optional<Plane>& cursor) {
-    if (!vnc_) {
-        return;
-    }
+bool DisplayService::update_cursor(const std::optional<Plane>& cursor) {
     if (!cursor) {
         if (cursor_id_) {
             vnc_->set_cursor(nullptr);
             cursor_id_.reset();
             pointer_.reset();
+            cursor_image_.reset();
+            return true;
         }
-        return;
+        return false;
     }
+    bool changed = false;
     if (cursor_id_ != cursor->dmabuf_id) {
-        const CursorImage image = convert_cursor(*cursor);
-        vnc_->set_cursor(&image);
+        cursor_image_ = convert_cursor(*cursor);
+        vnc_->set_cursor(&*cursor_image_);
         cursor_id_ = cursor->dmabuf_id;
+        changed = true;
     }
+    cursor_x_ = cursor->x;
+    cursor_y_ = cursor->y;
     const std::pair<std::int32_t, std::int32_t> pointer{
         cursor->x + static_cast<std::int32_t>(cursor->hot_x),
         cursor->y + static_cast<std::int32_t>(cursor->hot_y)};
     if (pointer_ != pointer) {
         vnc_->move_cursor(pointer.first, pointer.second);
         pointer_ = pointer;
+        changed = true;
     }
+    return changed;
 }
 
 void DisplayService::poll() {
     ++stats_.polls;
+    // The moment the source is looked at: a stream frame's "glass" time.
+    const std::uint64_t capture = streams_ ? VideoStreams::clock_now() : 0;
     std::optional<Frame> frame;
+    bool picture_changed = false;
     try {
         frame = source_->poll();
         if (frame) {
             ++stats_.frames;
             take(*frame);
-            update_cursor(frame->cursor);
+            picture_changed = update_cursor(frame->cursor);
         }
-        if (consumers_ > 0 && !pending_.empty() && primary_) {
+        if (consumers() > 0 && !pending_.empty() && primary_) {
             converter_->convert(*primary_, pending_, shadow_);
             stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
             vnc_->damaged(pending_.rects());
             pending_.clear();
+            picture_changed = true;
         }
     } catch (const Error& e) {
         // A bad frame (an invalid plane) is skipped, not fatal: the next one
         // may be good, and the clients keep the last good picture.
         log(LogLevel::warn, component) << source_->describe() << ": " << e.what();
     }
-    if (const auto next = rate_.after_poll(frame.has_value(), consumers_)) {
+    if (streams_ && streams_->consumers() > 0 && (picture_changed || stream_refresh_)) {
+        stream_refresh_ = false;
+        stream_changed(capture);
+    }
+    if (const auto next = rate_.after_poll(frame.has_value(), consumers())) {
         timer_.arm(*next);
+    }
+}
+
+void DisplayService::stream_changed(std::uint64_t capture) {
+    if (!stream_dirty_) {
+        stream_dirty_ = true;
+        dirty_since_ = capture;
+    }
+    // At most fps frames a second: a change inside the current slot waits
+    // for the next one, which then shows the newest picture.
+    const auto now = std::chrono::steady_clock::now();
+    const auto due = last_stream_push_ + period_of(stream_options_.fps);
+    if (now >= due) {
+        push_stream();
+    } else {
+        stream_timer_.arm(std::chrono::ceil<std::chrono::milliseconds>(due - now));
+    }
+}
+
+void DisplayService::push_stream() {
+    if (!streams_ || streams_->consumers() == 0) {
+        return;
+    }
+    // A repeat of an unchanged picture is stamped now; a change with the
+    // time it was first seen, so its latency counts from there.
+    const std::uint64_t capture = stream_dirty_ ? dirty_since_ : VideoStreams::clock_now();
+    try {
+        streams_->push(shadow_, cursor_image_ ? &*cursor_image_ : nullptr, cursor_x_, cursor_y_,
+                       capture);
+    } catch (const Error& e) {
+        log(LogLevel::warn, component) << "stream frame: " << e.what();
+    }
+    stream_dirty_ = false;
+    last_stream_push_ = std::chrono::steady_clock::now();
+    if (stream_options_.idle_fps > 0) {
+        stream_timer_.arm(period_of(stream_options_.idle_fps));
+    }
+}
+
+void DisplayService::finish_streams() {
+    stream_timer_.disarm();
+    if (streams_) {
+        streams_->finish();
     }
 }
 

@@ -8,6 +8,7 @@
 #include "display/cursor_image.hpp"
 #include "display/damage_region.hpp"
 #include "display/shadow_framebuffer.hpp"
+#include "encoders/stream_options.hpp"
 #include "encoders/vnc_sink.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/poll_rate.hpp"
@@ -15,17 +16,27 @@
 
 namespace fbx {
 
+class VideoStreams;
+
 // One display served: a source polled at the adaptive rate, its damage
-// converted into a shadow framebuffer, and that framebuffer served over VNC.
+// converted into a shadow framebuffer, and that framebuffer served over VNC
+// and, when asked for, as video streams (the cursor composed in).
 // Conversion happens only while someone consumes: with no client the source
 // is not polled at all, and the damage it reports later covers the gap.
+//
+// Streams get a frame when the picture changed, at most StreamOptions::fps a
+// second (a change that comes sooner goes out at the next slot), and while
+// nothing changes the last frame again every 1/idle_fps seconds: a still
+// desktop costs a frame a second, and receivers still see the stream alive.
 class DisplayService {
 public:
     // `converter`: the CPU or GL path (make_converter picks it); it is used
     // from the loop's thread only.
+    // No GStreamer work at all unless `streams` asks for a stream. A stream
+    // that fails later stops the loop; failure() then says why.
     DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                    std::unique_ptr<Converter> converter, const VncOptions& vnc,
-                   PollRateConfig rate = {});
+                   const StreamOptions& streams = {}, PollRateConfig rate = {});
     DisplayService(const DisplayService&) = delete;
     DisplayService& operator=(const DisplayService&) = delete;
     ~DisplayService();
@@ -37,11 +48,23 @@ public:
     };
     const Statistics& statistics() const { return stats_; }
 
+    // The streams, or null when none was asked for.
+    VideoStreams* streams() { return streams_.get(); }
+    // Why a stream stopped the service, if one did.
+    const std::optional<std::string>& failure() const { return failure_; }
+    // Ends the streams (files are finalised); call after the loop has returned.
+    void finish_streams();
+
 private:
     void poll();
     void take(Frame& frame);
-    void update_cursor(const std::optional<Plane>& cursor);
+    // Whether the picture a stream shows changed (a new shape or position).
+    bool update_cursor(const std::optional<Plane>& cursor);
     void clients_changed(std::uint32_t clients);
+    std::uint32_t consumers() const;
+    void consumers_changed();
+    void stream_changed(std::uint64_t capture);
+    void push_stream();
 
     EventLoop& loop_;
     std::unique_ptr<Source> source_;
@@ -51,11 +74,23 @@ private:
     std::optional<Plane> primary_;
     std::optional<std::uint32_t> cursor_id_;  // dmabuf_id of the cursor shown
     std::optional<std::pair<std::int32_t, std::int32_t>> pointer_;
+    std::optional<CursorImage> cursor_image_;  // for streams, which compose it in
+    std::int32_t cursor_x_ = 0;                // the cursor plane's top-left
+    std::int32_t cursor_y_ = 0;
     PollRate rate_;
     Timer timer_;
     std::unique_ptr<VncSink> vnc_;
-    std::uint32_t consumers_ = 0;
+    std::uint32_t vnc_clients_ = 0;
     Statistics stats_;
+
+    StreamOptions stream_options_;
+    std::unique_ptr<VideoStreams> streams_;
+    Timer stream_timer_;             // the next frame slot, or the next idle repeat
+    bool stream_dirty_ = false;      // changed since the last frame went out
+    std::uint64_t dirty_since_ = 0;  // capture time of the first such change
+    bool stream_refresh_ = false;    // a new consumer: send a frame after the next poll
+    std::chrono::steady_clock::time_point last_stream_push_{};
+    std::optional<std::string> failure_;
     // Set while the service lives; the VNC threads post through it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,8 +1,9 @@
 // fbexportd: serves a display source (the built-in demo desktop, later a
-// vGPU) to VNC clients.
+// vGPU) to VNC clients and as video streams.
 
 #include <getopt.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -14,10 +15,12 @@
 #include "demo_command_line.hpp"
 #include "display/converter_factory.hpp"
 #include "display_service.hpp"
+#include "encoders/video_streams.hpp"
 #include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
+#include "stream_command_line.hpp"
 #include "tool_main.hpp"
 
 namespace {
@@ -26,7 +29,8 @@ using namespace fbx;
 
 constexpr const char* usage_text =
     "Usage: fbexportd [OPTIONS]\n"
-    "Serve a display to VNC clients, converting only what changed.\n"
+    "Serve a display to VNC clients and as video streams, converting only what\n"
+    "changed.\n"
     "\n"
     "  --source NAME             where frames come from: 'demo' (default), a built-in\n"
     "                            animated desktop that needs no vGPU\n"
@@ -42,8 +46,11 @@ constexpr const char* usage_tail =
     "\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 when the service fails, 2 on a bad\n"
     "command line.\n"
-    "Example: fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
-    "127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900').\n";
+    "Examples:\n"
+    "  fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
+    "  127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900')\n"
+    "  fbexportd --record desktop.mkv --rtsp 127.0.0.1:8554, then Ctrl-C to finish\n"
+    "  the file\n";
 
 enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id, convert_id };
 
@@ -51,6 +58,7 @@ struct Options {
     std::string source = "demo";
     VncOptions vnc;
     cli::DemoCommandLine demo;
+    cli::StreamCommandLine streams;
     ConvertMode convert = ConvertMode::automatic;
     bool help = false;
     bool version = false;
@@ -68,6 +76,9 @@ Options parse(int argc, char** argv) {
         {"version", no_argument, nullptr, version_id},
     };
     for (const option& o : cli::DemoCommandLine::options()) {
+        table.push_back(o);
+    }
+    for (const option& o : cli::StreamCommandLine::options()) {
         table.push_back(o);
     }
     table.push_back({nullptr, 0, nullptr, 0});
@@ -107,18 +118,36 @@ Options parse(int argc, char** argv) {
                 opts.version = true;
                 break;
             default:
-                if (!opts.demo.take(id, optarg)) {
+                if (!opts.demo.take(id, optarg) && !opts.streams.take(id, optarg)) {
                     cli::throw_getopt_error(id, argv);
                 }
         }
     }
     cli::reject_operands(argc, argv);
+    opts.streams.validate();
     return opts;
 }
 
 std::string help_text() {
-    return usage_text + cli::convert_help(28) + "\n" + std::string(cli::DemoCommandLine::help()) +
-           usage_tail;
+    return usage_text + cli::convert_help(28) + "\n" + std::string(cli::StreamCommandLine::help()) +
+           "\n" + std::string(cli::DemoCommandLine::help()) + usage_tail;
+}
+
+// One line per stream: frames sent, dropped because the encoder fell behind,
+// and how long a change took from the source to leaving the encoder.
+void log_stream_statistics(DisplayService& service) {
+    if (!service.streams()) {
+        return;
+    }
+    for (const auto& row : service.streams()->statistics()) {
+        auto line = log(LogLevel::info, "fbexportd");
+        line << "stream " << row.name << ": " << row.pushed << " frames, " << row.dropped
+             << " dropped, " << row.encoded << " encoded";
+        if (row.latency) {
+            line << ", glass-to-encoded median " << row.latency->median.count() / 1000.0
+                 << " ms, p99 " << row.latency->p99.count() / 1000.0 << " ms";
+        }
+    }
 }
 
 int serve(Options& opts) {
@@ -129,7 +158,7 @@ int serve(Options& opts) {
         // --convert=gl without GL fails here: the user asked for it, so no
         // silent fallback to the CPU.
         DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()),
-                               make_converter(opts.convert), opts.vnc);
+                               make_converter(opts.convert), opts.vnc, opts.streams.streams());
         const std::string where = opts.vnc.address.to_string();
         log(LogLevel::info, "fbexportd")
             << "ready: connect a VNC viewer to " << where << " (e.g. vncviewer "
@@ -138,9 +167,17 @@ int serve(Options& opts) {
         const int signal = loop.run();
         const auto& stats = service.statistics();
         log(LogLevel::info, "fbexportd")
-            << "stopping on " << (signal != 0 ? strsignal(signal) : "request") << " after "
-            << stats.polls << " polls, " << stats.frames << " changed frames, "
+            << "stopping on "
+            << (service.failure() ? "a stream's failure"
+                : signal != 0     ? strsignal(signal)
+                                  : "request")
+            << " after " << stats.polls << " polls, " << stats.frames << " changed frames, "
             << stats.converted_pixels << " pixels converted";
+        service.finish_streams();
+        log_stream_statistics(service);
+        if (service.failure()) {
+            return cli::exit_failure;
+        }
     } catch (const std::exception& e) {
         // A service's failure goes to its log, time-stamped like the rest.
         log(LogLevel::error, "fbexportd") << e.what();

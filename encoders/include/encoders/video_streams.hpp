@@ -1,0 +1,103 @@
+#pragma once
+
+#include <gst/gst.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "encoders/gst_ptr.hpp"
+#include "encoders/latency_samples.hpp"
+#include "encoders/stream_options.hpp"
+#include "encoders/video_encoder_choice.hpp"
+
+namespace fbx {
+
+class ShadowFramebuffer;
+struct CursorImage;
+class LocalStream;
+class RtspStreamServer;
+class StreamInlet;
+
+// The video streams of one display (--record, --rtp, --rtsp, --gst-pipeline):
+// each frame the service pushes is composed once (shadow framebuffer with the
+// cursor blended in) into a buffer every stream shares, and queued into each
+// stream's appsrc. Each queue is short and leaky, so an encoder that cannot
+// keep up drops frames instead of piling them up.
+class VideoStreams {
+public:
+    // From GStreamer's threads: a stream failed (a file cannot be written).
+    using ErrorHandler = std::function<void(const std::string& message)>;
+    // From GStreamer's threads: an RTSP client started or stopped playing.
+    using ConsumersChanged = std::function<void()>;
+
+    // Picks the encoder (logged) when a stream encodes and starts every
+    // stream at `width` x `height`. Throws fbx::Error when a stream cannot
+    // start: no usable encoder, a forced one missing, a bad pipeline, an
+    // RTSP port taken or off loopback without credentials.
+    VideoStreams(const StreamOptions& options, std::uint32_t width, std::uint32_t height,
+                 ErrorHandler on_error, ConsumersChanged on_consumers_changed);
+    VideoStreams(const VideoStreams&) = delete;
+    VideoStreams& operator=(const VideoStreams&) = delete;
+    ~VideoStreams();
+
+    // The time of GStreamer's system clock, which capture times are taken in.
+    static GstClockTime clock_now();
+
+    // Streams that want frames now: the local ones always, RTSP clients while
+    // they play. With none, the service need not convert anything for streams.
+    std::size_t consumers() const;
+
+    // One frame for every stream: `shadow` with `cursor` (if any) blended in
+    // at (x, y), captured (the source polled) at `capture`. Never blocks on an
+    // encoder.
+    void push(const ShadowFramebuffer& shadow, const CursorImage* cursor, std::int32_t x,
+              std::int32_t y, GstClockTime capture);
+
+    // Sends end-of-stream into the local streams and waits for their sinks
+    // (files get their index); RTSP clients are closed. Call once, at stop.
+    void finish();
+
+    // What to tell the user: the file, the RTP destination, the RTSP URL.
+    const std::vector<std::string>& outputs() const { return outputs_; }
+    const std::optional<EncoderChoice>& encoder() const { return encoder_; }
+
+    struct StreamStatistics {
+        std::string name;
+        std::uint64_t pushed = 0;
+        std::uint64_t dropped = 0;
+        std::uint64_t encoded = 0;
+        std::optional<LatencySamples::Summary> latency;
+    };
+    // One row per local stream and RTSP client, ended clients included.
+    std::vector<StreamStatistics> statistics() const;
+
+private:
+    void attach(std::unique_ptr<StreamInlet> inlet);
+    std::unique_ptr<StreamInlet> detach(StreamInlet* inlet);
+    void ensure_pool(std::uint32_t width, std::uint32_t height);
+
+    StreamOptions options_;
+    ErrorHandler on_error_;
+    ConsumersChanged on_consumers_changed_;
+    std::optional<EncoderChoice> encoder_;
+    std::vector<std::string> outputs_;
+
+    std::uint32_t width_ = 0;  // the caps the inlets have now
+    std::uint32_t height_ = 0;
+    gst::CapsPtr caps_;
+    gst::ObjectPtr<GstBufferPool> pool_;
+
+    std::vector<std::unique_ptr<LocalStream>> local_;
+    std::unique_ptr<RtspStreamServer> rtsp_;
+
+    mutable std::mutex mutex_;  // guards the two below: RTSP clients come and go on its thread
+    std::vector<std::unique_ptr<StreamInlet>> rtsp_inlets_;
+    std::vector<StreamStatistics> ended_;
+};
+
+}  // namespace fbx
