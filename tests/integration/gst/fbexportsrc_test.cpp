@@ -42,25 +42,6 @@ protected:
     fs::path dir_;
 };
 
-// Mean squared error over the colour channels of XRGB8888 pixels, as PSNR in dB.
-double psnr(const std::vector<std::uint32_t>& expected, const std::uint8_t* data, gint stride,
-            std::uint32_t width, std::uint32_t height) {
-    double squared = 0;
-    for (std::uint32_t y = 0; y < height; ++y) {
-        const auto* row = reinterpret_cast<const std::uint32_t*>(data + std::size_t(y) * stride);
-        for (std::uint32_t x = 0; x < width; ++x) {
-            const std::uint32_t a = expected[std::size_t(y) * width + x];
-            const std::uint32_t b = row[x];
-            for (int shift : {0, 8, 16}) {
-                const double d = double((a >> shift) & 0xff) - double((b >> shift) & 0xff);
-                squared += d * d;
-            }
-        }
-    }
-    const double mse = squared / (3.0 * width * height);
-    return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
-}
-
 TEST_F(FbexportSrcTest, InspectListsTheProperties) {
     const CommandResult inspect = run_command("gst-inspect-1.0 fbexportsrc");
     ASSERT_EQ(inspect.status, 0) << inspect.output;

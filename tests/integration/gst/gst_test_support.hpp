@@ -1,12 +1,19 @@
 #pragma once
 
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
+#include <gst/video/video.h>
 #include <sys/wait.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace fbx::test {
 
@@ -92,6 +99,108 @@ inline CommandResult run_command(const std::string& command) {
     const int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+// Mean squared error over the colour channels of XRGB8888 pixels, as PSNR in dB.
+inline double psnr(const std::vector<std::uint32_t>& expected, const std::uint8_t* data,
+                   gint stride, std::uint32_t width, std::uint32_t height) {
+    double squared = 0;
+    for (std::uint32_t y = 0; y < height; ++y) {
+        const auto* row = reinterpret_cast<const std::uint32_t*>(data + std::size_t(y) * stride);
+        for (std::uint32_t x = 0; x < width; ++x) {
+            const std::uint32_t a = expected[std::size_t(y) * width + x];
+            const std::uint32_t b = row[x];
+            for (int shift : {0, 8, 16}) {
+                const double d = double((a >> shift) & 0xff) - double((b >> shift) & 0xff);
+                squared += d * d;
+            }
+        }
+    }
+    const double mse = squared / (3.0 * width * height);
+    return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// One decoded BGRx picture.
+struct Picture {
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    std::vector<std::uint32_t> pixels;  // packed rows
+};
+
+// The picture in an appsink sample (BGRx), rows unpadded.
+inline Picture picture_of(GstSample* sample) {
+    Picture picture;
+    GstVideoInfo info;
+    if (!gst_video_info_from_caps(&info, gst_sample_get_caps(sample))) {
+        return picture;
+    }
+    picture.width = GST_VIDEO_INFO_WIDTH(&info);
+    picture.height = GST_VIDEO_INFO_HEIGHT(&info);
+    picture.pixels.resize(std::size_t(picture.width) * picture.height);
+    GstMapInfo map;
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+        return {};
+    }
+    const gint stride = GST_VIDEO_INFO_PLANE_STRIDE(&info, 0);
+    for (std::uint32_t y = 0; y < picture.height; ++y) {
+        std::memcpy(&picture.pixels[std::size_t(y) * picture.width],
+                    map.data + std::size_t(y) * stride, std::size_t(picture.width) * 4);
+    }
+    gst_buffer_unmap(buffer, &map);
+    return picture;
+}
+
+// PSNR over the box (x, y, w, h) of the picture only: a small part that
+// matters (a cursor) barely moves a whole frame's figure.
+inline double psnr_in(const std::vector<std::uint32_t>& expected, const Picture& picture,
+                      std::uint32_t x, std::uint32_t y, std::uint32_t w, std::uint32_t h) {
+    std::vector<std::uint32_t> part;
+    Picture box{w, h, {}};
+    for (std::uint32_t r = y; r < y + h; ++r) {
+        for (std::uint32_t c = x; c < x + w; ++c) {
+            part.push_back(expected[std::size_t(r) * picture.width + c]);
+            box.pixels.push_back(picture.pixels[std::size_t(r) * picture.width + c]);
+        }
+    }
+    return psnr(part, reinterpret_cast<const std::uint8_t*>(box.pixels.data()), gint(w * 4), w, h);
+}
+
+inline double psnr(const std::vector<std::uint32_t>& expected, const Picture& picture) {
+    return psnr(expected, reinterpret_cast<const std::uint8_t*>(picture.pixels.data()),
+                gint(picture.width * 4), picture.width, picture.height);
+}
+
+// `reference` (XRGB8888) after the 4:2:0 subsampling every H.264 stream here
+// goes through, done by GStreamer's own videoconvert there and back: what a
+// perfect encoder would give back. Colour detail finer than 2x2 pixels (the
+// demo's coloured text) cannot survive 4:2:0, so a stream is compared with
+// this, and the PSNR measures what the encoder lost, not the chroma format.
+inline std::vector<std::uint32_t> through_420(const std::vector<std::uint32_t>& reference,
+                                              std::uint32_t width, std::uint32_t height) {
+    std::string error;
+    const std::string caps = "video/x-raw,format=BGRx,width=" + std::to_string(width) +
+                             ",height=" + std::to_string(height) + ",framerate=30/1";
+    PipelinePtr pipeline =
+        launch("appsrc name=src format=time caps=\"" + caps +
+                   "\" ! videoconvert ! video/x-raw,format=I420 ! videoconvert ! "
+                   "video/x-raw,format=BGRx ! appsink name=sink sync=false",
+               &error);
+    if (!pipeline) {
+        return {};
+    }
+    ElementPtr src = by_name(pipeline.get(), "src");
+    ElementPtr sink = by_name(pipeline.get(), "sink");
+    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+    GstBuffer* buffer = gst_buffer_new_memdup(reference.data(), reference.size() * 4);
+    GST_BUFFER_PTS(buffer) = 0;
+    gst_app_src_push_buffer(GST_APP_SRC(src.get()), buffer);
+    gst_app_src_end_of_stream(GST_APP_SRC(src.get()));
+    SamplePtr sample{gst_app_sink_try_pull_sample(GST_APP_SINK(sink.get()), 10 * GST_SECOND)};
+    if (!sample) {
+        return {};
+    }
+    return picture_of(sample.get()).pixels;
 }
 
 }  // namespace fbx::test
