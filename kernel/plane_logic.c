@@ -59,8 +59,9 @@ bool vgpu_modifier_known(u64 modifier)
 /*
  * The checks run in the order ABI.md documents, so the status the guest
  * reads back names the first problem. Inputs are at most 32 bits wide
- * (the offset 64): products of two of them fit in u64, and the VRAM range
+ * (the offset 64): products of two of them fit in u64, and the range
  * check is written as a subtraction so that a huge offset cannot wrap.
+ * GTT translation is checked later, by the module, when it pins pages.
  */
 u32 vgpu_plane_validate(const struct vgpu_plane_regs *regs,
 			const struct vgpu_plane_limits *lim,
@@ -68,7 +69,7 @@ u32 vgpu_plane_validate(const struct vgpu_plane_regs *regs,
 {
 	const struct vgpu_format_info *fmt;
 	u32 tile_w, tile_h, stride_align;
-	u64 rows, size;
+	u64 rows, size, space;
 
 	memset(surf, 0, sizeof(*surf));
 
@@ -102,7 +103,17 @@ u32 vgpu_plane_validate(const struct vgpu_plane_regs *regs,
 	rows = ((u64)regs->height + tile_h - 1) / tile_h * tile_h;
 	size = rows * regs->stride;
 	size = (size + VGPU_PAGE_SIZE - 1) / VGPU_PAGE_SIZE * VGPU_PAGE_SIZE;
-	if (regs->offset > lim->vram_size || size > lim->vram_size - regs->offset)
+	switch (regs->memory) {
+	case VGPU_MEMORY_VRAM:
+		space = lim->vram_size;
+		break;
+	case VGPU_MEMORY_GTT:
+		space = lim->gtt_size;
+		break;
+	default:
+		return VGPU_PLANE_ERR_RANGE;
+	}
+	if (regs->offset > space || size > space - regs->offset)
 		return VGPU_PLANE_ERR_RANGE;
 
 	if (lim->cursor &&
@@ -116,6 +127,7 @@ u32 vgpu_plane_validate(const struct vgpu_plane_regs *regs,
 	surf->width = regs->width;
 	surf->height = regs->height;
 	surf->stride = regs->stride;
+	surf->memory = regs->memory;
 	return VGPU_PLANE_OK;
 }
 

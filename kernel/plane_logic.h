@@ -23,6 +23,7 @@ struct vgpu_plane_regs {
 	s32 pos_y;
 	u32 hot_x;
 	u32 hot_y;
+	u32 memory;		/* VGPU_MEMORY_VRAM or VGPU_MEMORY_GTT */
 };
 
 /* What a plane may be, fixed per instance and plane. */
@@ -30,6 +31,7 @@ struct vgpu_plane_limits {
 	u32 max_width;
 	u32 max_height;
 	u64 vram_size;		/* usable VRAM in bytes */
+	u64 gtt_size;		/* graphics address space behind the GTT, bytes */
 	bool cursor;		/* cursor plane: linear only, hotspot checked */
 };
 
@@ -37,7 +39,9 @@ struct vgpu_plane_limits {
  * A validated surface: everything that identifies the memory a plane scans
  * out. Two planes with equal surfaces show the same buffer, so this is
  * what the dma-buf cache compares. Kept free of padding holes so that
- * memcmp() is a valid comparison.
+ * memcmp() is a valid comparison. A GTT surface's pages depend on the
+ * translation latched with it, so the module numbers each distinct set
+ * of pinned pages (serial); VRAM surfaces have serial 0.
  */
 struct vgpu_surface {
 	u64 offset;
@@ -47,6 +51,8 @@ struct vgpu_surface {
 	u32 width;
 	u32 height;
 	u32 stride;
+	u32 memory;		/* VGPU_MEMORY_* */
+	u32 serial;		/* GTT: which latched translation */
 };
 
 struct vgpu_format_info {

@@ -7,7 +7,7 @@
  */
 #include "regs_logic.h"
 
-void vgpu_engine_init(struct vgpu_engine *e, u64 vram_size,
+void vgpu_engine_init(struct vgpu_engine *e, u64 vram_size, u32 gtt_entries,
 		      u32 max_width, u32 max_height)
 {
 	struct vgpu_plane_limits *prim = &e->limits[VGPU_PLANE_PRIMARY];
@@ -15,12 +15,15 @@ void vgpu_engine_init(struct vgpu_engine *e, u64 vram_size,
 
 	memset(e, 0, sizeof(*e));
 	e->vram_size = vram_size;
+	e->gtt_entries = gtt_entries;
 	prim->max_width = max_width;
 	prim->max_height = max_height;
 	prim->vram_size = vram_size;
+	prim->gtt_size = (u64)gtt_entries * VGPU_GTT_PAGE_SIZE;
 	curs->max_width = VGPU_CURSOR_MAX_SIZE;
 	curs->max_height = VGPU_CURSOR_MAX_SIZE;
 	curs->vram_size = vram_size;
+	curs->gtt_size = prim->gtt_size;
 	curs->cursor = true;
 	vgpu_engine_reset(e);
 }
@@ -38,6 +41,29 @@ void vgpu_engine_reset(struct vgpu_engine *e)
 	e->int_enable = 0;
 	e->flip_count = 0;
 	e->scratch = 0;
+	memset(e->damage_xy, 0, sizeof(e->damage_xy));
+	memset(e->damage_wh, 0, sizeof(e->damage_wh));
+	e->damage_mode = VGPU_DAMAGE_MODE_TRACK;
+	e->damage_count = 0;
+	e->latched_mask = 0;
+}
+
+u32 vgpu_engine_hotplug(struct vgpu_engine *e)
+{
+	u32 before = e->int_status & e->int_enable;
+
+	e->int_status |= VGPU_INT_HOTPLUG;
+	return (e->int_status & e->int_enable) & ~before ? VGPU_EV_IRQ : 0;
+}
+
+void vgpu_engine_plane_fail(struct vgpu_engine *e, int plane, u32 status)
+{
+	if (e->status[plane] == status)
+		return;
+	e->status[plane] = status;
+	memset(&e->surf[plane], 0, sizeof(e->surf[plane]));
+	if (status != VGPU_PLANE_OK && status != VGPU_PLANE_ERR_DISABLED)
+		e->invalid_count++;
 }
 
 void vgpu_engine_bad_access(struct vgpu_engine *e)
@@ -94,6 +120,8 @@ static u32 plane_read(const struct vgpu_engine *e, int plane, u32 reg)
 		return p->hot_y;
 	case VGPU_PLANE_STATUS:
 		return e->status[plane];
+	case VGPU_PLANE_MEMORY:
+		return p->memory;
 	}
 	return 0;
 }
@@ -143,8 +171,59 @@ static bool plane_write(struct vgpu_engine *e, int plane, u32 reg, u32 val)
 	case VGPU_PLANE_HOT_Y:
 		p->hot_y = val;
 		return true;
+	case VGPU_PLANE_MEMORY:
+		p->memory = val;
+		return true;
 	}
 	return false;
+}
+
+static u32 damage_read(const struct vgpu_engine *e, int plane, u32 reg)
+{
+	switch (reg) {
+	case VGPU_DAMAGE_XY:
+		return e->damage_xy[plane];
+	case VGPU_DAMAGE_WH:
+		return e->damage_wh[plane];
+	}
+	return 0;
+}
+
+/* Returns VGPU_EV_DAMAGE with damage_plane/damage_rect set, or 0. */
+static u32 damage_write(struct vgpu_engine *e, int plane, u32 reg, u32 val)
+{
+	const struct vgpu_surface *s = &e->surf[plane];
+	struct vgpu_rect r;
+
+	switch (reg) {
+	case VGPU_DAMAGE_XY:
+		e->damage_xy[plane] = val;
+		return 0;
+	case VGPU_DAMAGE_WH:
+		e->damage_wh[plane] = val;
+		vgpu_rect_from_regs(&r, e->damage_xy[plane], val);
+		break;
+	case VGPU_DAMAGE_FULL:
+		r.x = 0;
+		r.y = 0;
+		r.width = s->width;
+		r.height = s->height;
+		break;
+	default:
+		e->invalid_count++;
+		return 0;
+	}
+
+	if (e->status[plane] != VGPU_PLANE_OK ||
+	    !vgpu_rect_clip(&r, s->width, s->height)) {
+		e->invalid_count++;
+		return 0;
+	}
+	e->damage_mode = VGPU_DAMAGE_MODE_GUEST;
+	e->damage_count++;
+	e->damage_plane = plane;
+	e->damage_rect = r;
+	return VGPU_EV_DAMAGE;
 }
 
 /* Latches the planes in @mask and reports the flip. */
@@ -171,7 +250,26 @@ static u32 commit(struct vgpu_engine *e, u32 mask)
 	}
 	e->flip_count++;
 	e->int_status |= VGPU_INT_FLIP_DONE;
+	e->latched_mask = mask;
 	return VGPU_EV_FLIP;
+}
+
+static bool in_damage_block(u32 off)
+{
+	return off >= VGPU_DAMAGE_BASE_0 &&
+	       off < VGPU_DAMAGE_REG(VGPU_NUM_PLANES, 0);
+}
+
+static u32 edid_read(const struct vgpu_engine *e, u32 off)
+{
+	u32 at = off - VGPU_REG_EDID_BASE;
+	u32 val = 0;
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		if (at + i < e->edid_size)
+			val |= (u32)e->edid[at + i] << (8 * i);
+	return val;
 }
 
 u32 vgpu_engine_read(const struct vgpu_engine *e, u32 off)
@@ -184,6 +282,12 @@ u32 vgpu_engine_read(const struct vgpu_engine *e, u32 off)
 		return plane_read(e, (off - VGPU_PLANE_BASE_0) / VGPU_PLANE_STRIDE,
 				  reg);
 	}
+	if (in_damage_block(off))
+		return damage_read(e, (off - VGPU_DAMAGE_BASE_0) / VGPU_DAMAGE_STRIDE,
+				   (off - VGPU_DAMAGE_BASE_0) % VGPU_DAMAGE_STRIDE);
+	if (off >= VGPU_REG_EDID_BASE &&
+	    off < VGPU_REG_EDID_BASE + VGPU_EDID_MAX_SIZE)
+		return edid_read(e, off);
 
 	switch (off) {
 	case VGPU_REG_ID:
@@ -192,7 +296,8 @@ u32 vgpu_engine_read(const struct vgpu_engine *e, u32 off)
 		return VGPU_VERSION;
 	case VGPU_REG_CAPS:
 		return VGPU_CAP_CURSOR | VGPU_CAP_TILED_X | VGPU_CAP_TILED_Y |
-		       VGPU_CAP_MSI | VGPU_CAP_DMABUF;
+		       VGPU_CAP_MSI | VGPU_CAP_DMABUF | VGPU_CAP_GTT |
+		       VGPU_CAP_DAMAGE | VGPU_CAP_EDID;
 	case VGPU_REG_VRAM_SIZE_LO:
 		return (u32)e->vram_size;
 	case VGPU_REG_VRAM_SIZE_HI:
@@ -219,6 +324,22 @@ u32 vgpu_engine_read(const struct vgpu_engine *e, u32 off)
 		return plane_valid_mask(e);
 	case VGPU_REG_SCRATCH:
 		return e->scratch;
+	case VGPU_REG_GTT_ENTRIES:
+		return e->gtt_entries;
+	case VGPU_REG_PINNED_PAGES:
+		return e->pinned_pages;
+	case VGPU_REG_MODE_HINT_WIDTH:
+		return e->hint_width;
+	case VGPU_REG_MODE_HINT_HEIGHT:
+		return e->hint_height;
+	case VGPU_REG_LINK_STATE:
+		return e->link_up;
+	case VGPU_REG_EDID_SIZE:
+		return e->edid_size;
+	case VGPU_REG_DAMAGE_COUNT:
+		return e->damage_count;
+	case VGPU_REG_DAMAGE_MODE:
+		return e->damage_mode;
 	}
 	return 0;	/* COMMIT and unknown offsets */
 }
@@ -237,6 +358,10 @@ u32 vgpu_engine_write(struct vgpu_engine *e, u32 off, u32 val)
 			e->invalid_count++;
 		return 0;
 	}
+	if (in_damage_block(off))
+		return damage_write(e, (off - VGPU_DAMAGE_BASE_0) / VGPU_DAMAGE_STRIDE,
+				    (off - VGPU_DAMAGE_BASE_0) % VGPU_DAMAGE_STRIDE,
+				    val);
 
 	switch (off) {
 	case VGPU_REG_COMMIT:
@@ -246,9 +371,9 @@ u32 vgpu_engine_write(struct vgpu_engine *e, u32 off, u32 val)
 		e->int_status &= ~val;
 		break;
 	case VGPU_REG_INT_ENABLE:
-		if (val & ~VGPU_INT_FLIP_DONE)
+		if (val & ~VGPU_INT_ALL)
 			e->invalid_count++;
-		e->int_enable = val & VGPU_INT_FLIP_DONE;
+		e->int_enable = val & VGPU_INT_ALL;
 		break;
 	case VGPU_REG_SCRATCH:
 		e->scratch = val;

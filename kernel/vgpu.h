@@ -5,9 +5,17 @@
  *
  * Locking: one mutex per instance, vgpu_state.lock, guards everything in
  * struct vgpu_state that changes after creation (config space, engine,
- * VRAM page array, dma-buf cache, interrupt triggers). Exported dma-bufs
- * hold no pointer back to the instance, so they need no lock at all and
- * survive it.
+ * VRAM page array, GTT and pins, dma-buf cache, interrupt triggers, what
+ * consumers were last told). Exported dma-bufs hold no pointer back to
+ * the instance, so they need no lock at all and survive it.
+ *
+ * The display-export device (struct vgpu_display) outlives the instance
+ * while readers hold it open. Its own mutex guards its pointer to the
+ * instance and is taken before vgpu_state.lock; its spinlock guards the
+ * readers' event queues, so that creating an event never sleeps on a
+ * reader. Lock order: vgpu_display.lock -> vgpu_state.lock ->
+ * (VFIO container locks, through vfio_pin_pages) and vgpu_display.qlock
+ * innermost.
  */
 #ifndef VGPU_H
 #define VGPU_H
@@ -24,6 +32,26 @@
 
 /* How many distinct surfaces an instance remembers (ids it can export). */
 #define VGPU_DMABUF_CACHE_MAX	64
+
+/* Guest pages pinned for one GTT plane, in surface order. */
+struct vgpu_pins {
+	unsigned long npages;
+	struct page **pages;
+	dma_addr_t *iova;
+	u32 serial;		/* vgpu_surface.serial of this translation */
+};
+
+/* What consumers were last told about a plane (events are differences). */
+struct vgpu_shown {
+	u32 dmabuf_id;		/* 0: not ready */
+	s32 pos_x;
+	s32 pos_y;
+	u32 hot_x;
+	u32 hot_y;
+	struct vgpu_surface surf;
+};
+
+struct vgpu_display;
 
 struct vgpu_type {
 	struct mdev_type type;
@@ -50,6 +78,20 @@ struct vgpu_state {
 	u64 vram_size;			/* usable: bar0_size - register page */
 	unsigned long vram_pages;
 	struct page **pages;
+
+	/* BAR4 GTT entries, and the guest pages pinned for GTT planes */
+	u64 *gtt;
+	u32 gtt_entries;
+	struct vgpu_pins pins[VGPU_NUM_PLANES];
+	unsigned long pinned;		/* pages, all planes */
+	unsigned long pin_budget;	/* pages */
+	u32 pin_serial;			/* last serial handed out */
+
+	/* events: what was shown, the export device, the VFIO-side eventfd */
+	struct vgpu_shown shown[VGPU_NUM_PLANES];
+	struct vgpu_display *disp;
+	struct eventfd_ctx *event_trigger;
+	u64 events;			/* records created */
 
 	/* dma-buf cache: struct vgpu_dmabuf, most recently used first */
 	struct list_head dmabufs;
@@ -105,13 +147,42 @@ struct vgpu_dmabuf *vgpu_dmabuf_lookup(struct vgpu_state *vgpu,
 int vgpu_dmabuf_get_fd(struct vgpu_state *vgpu, u32 id);
 u32 vgpu_dmabuf_id(const struct vgpu_dmabuf *db);
 void vgpu_dmabuf_cache_clear(struct vgpu_state *vgpu);
+void vgpu_dmabuf_forget_serial(struct vgpu_state *vgpu, u32 serial);
+
+/* vgpu_gtt.c */
+int vgpu_gtt_init(struct vgpu_state *vgpu);
+void vgpu_gtt_free(struct vgpu_state *vgpu);
+int vgpu_gtt_access(struct vgpu_state *vgpu, u64 off, void *buf, u32 count,
+		    bool write);
+void vgpu_gtt_latch_plane(struct vgpu_state *vgpu, int plane);
+void vgpu_gtt_release_plane(struct vgpu_state *vgpu, int plane);
+void vgpu_gtt_release_all(struct vgpu_state *vgpu, u32 reason);
+const struct vgpu_pins *vgpu_gtt_pins_of(struct vgpu_state *vgpu, u32 serial);
+void vgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
+
+/* vgpu_vfio.c */
+extern const struct vfio_device_ops vgpu_dev_ops;
+long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg);
+
+/* vgpu_events.c */
+void vgpu_events_planes_latched(struct vgpu_state *vgpu, u32 mask);
+void vgpu_events_plane_lost(struct vgpu_state *vgpu, int plane, u32 reason);
+void vgpu_events_damage(struct vgpu_state *vgpu, int plane,
+			const struct vgpu_rect *r);
+void vgpu_events_hotplug(struct vgpu_state *vgpu);
+void vgpu_events_reset(struct vgpu_state *vgpu);
+
+/* vgpu_display_dev.c */
+int vgpu_display_register(void);
+void vgpu_display_unregister(void);
+int vgpu_display_add(struct vgpu_state *vgpu);
+void vgpu_display_remove(struct vgpu_state *vgpu);
+void vgpu_display_post(struct vgpu_display *disp, struct vgpu_event *ev);
+const char *vgpu_display_path(struct vgpu_state *vgpu);
 
 /* vgpu_plane.c */
 int vgpu_query_gfx_plane(struct vgpu_state *vgpu,
 			 struct vfio_device_gfx_plane_info *plane);
-
-/* vgpu_vfio.c */
-extern const struct vfio_device_ops vgpu_dev_ops;
 
 /* vgpu_diag.c */
 extern const struct attribute_group *vgpu_dev_groups[];

@@ -50,10 +50,52 @@ static ssize_t flip_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(flip_count);
 
+static ssize_t pinned_pages_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	unsigned long pinned;
+
+	mutex_lock(&vgpu->lock);
+	pinned = vgpu->pinned;
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%lu\n", pinned);
+}
+static DEVICE_ATTR_RO(pinned_pages);
+
+static ssize_t events_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	u64 events;
+
+	mutex_lock(&vgpu->lock);
+	events = vgpu->events;
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%llu\n", events);
+}
+static DEVICE_ATTR_RO(events);
+
+static ssize_t display_dev_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	ssize_t ret;
+
+	mutex_lock(&vgpu->lock);
+	ret = sysfs_emit(buf, "%s\n", vgpu_display_path(vgpu));
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+static DEVICE_ATTR_RO(display_dev);
+
 static struct attribute *vgpu_dev_attrs[] = {
 	&dev_attr_invalid_planes.attr,
 	&dev_attr_vram_size.attr,
 	&dev_attr_flip_count.attr,
+	&dev_attr_pinned_pages.attr,
+	&dev_attr_events.attr,
+	&dev_attr_display_dev.attr,
 	NULL,
 };
 
@@ -77,13 +119,15 @@ static const char * const vgpu_status_names[VGPU_PLANE_ERR_COUNT] = {
 	[VGPU_PLANE_ERR_ALIGN] = "misaligned",
 	[VGPU_PLANE_ERR_RANGE] = "outside VRAM",
 	[VGPU_PLANE_ERR_HOTSPOT] = "bad hotspot",
+	[VGPU_PLANE_ERR_GTT] = "GTT translation failed",
 };
 
 static void vgpu_show_plane(struct seq_file *s, const char *what,
 			    const struct vgpu_plane_regs *r)
 {
-	seq_printf(s, "  %-7s en=%u fmt=%08x mod=%016llx off=%llx %ux%u stride=%u pos=%d,%d hot=%u,%u\n",
-		   what, r->enable, r->format, r->modifier, r->offset,
+	seq_printf(s, "  %-7s en=%u fmt=%08x mod=%016llx %s off=%llx %ux%u stride=%u pos=%d,%d hot=%u,%u\n",
+		   what, r->enable, r->format, r->modifier,
+		   r->memory == VGPU_MEMORY_GTT ? "gtt" : "vram", r->offset,
 		   r->width, r->height, r->stride, r->pos_x, r->pos_y,
 		   r->hot_x, r->hot_y);
 }
@@ -117,6 +161,9 @@ static int vgpu_state_show(struct seq_file *s, void *unused)
 	}
 	seq_printf(s, "dma-buf cache: %u entries, next id %u\n",
 		   vgpu->n_dmabufs, vgpu->next_dmabuf_id);
+	seq_printf(s, "GTT %u entries, pinned %lu of %lu pages, events %llu, damage mode %u\n",
+		   vgpu->gtt_entries, vgpu->pinned, vgpu->pin_budget,
+		   vgpu->events, e->damage_mode);
 	mutex_unlock(&vgpu->lock);
 	return 0;
 }

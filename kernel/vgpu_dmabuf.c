@@ -7,7 +7,8 @@
  *    seen by VFIO_DEVICE_QUERY_GFX_PLANE, its dmabuf_id and, once
  *    exported, the dma_buf (the cache holds one file reference).
  *  - struct vgpu_dmabuf_pages, the dma_buf's private data: the surface's
- *    VRAM pages, one reference each. It has no pointer back to the
+ *    pages (VRAM, or guest pages pinned through the GTT), one reference
+ *    each. It has no pointer back to the
  *    instance, so a dma-buf stays valid (and its release safe) after the
  *    VFIO fd is closed or the mdev removed; it then shows the last
  *    contents the guest wrote.
@@ -210,32 +211,73 @@ struct vgpu_dmabuf *vgpu_dmabuf_lookup(struct vgpu_state *vgpu,
 	return db;
 }
 
-static int vgpu_dmabuf_export(struct vgpu_state *vgpu, struct vgpu_dmabuf *db)
+/* Page references for a surface in VRAM (allocated now if untouched). */
+static struct vgpu_dmabuf_pages *vgpu_vram_pages(struct vgpu_state *vgpu,
+						 const struct vgpu_surface *surf)
 {
-	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
-	unsigned long first = db->surf.offset >> PAGE_SHIFT;
-	unsigned long n = db->surf.size >> PAGE_SHIFT;
+	unsigned long first = surf->offset >> PAGE_SHIFT;
+	unsigned long n = surf->size >> PAGE_SHIFT;
 	struct vgpu_dmabuf_pages *p;
-	struct dma_buf *buf;
 	unsigned long i;
-
-	lockdep_assert_held(&vgpu->lock);
 
 	/* validated at commit; checked again because VRAM indexing follows */
 	if (!n || first >= vgpu->vram_pages || n > vgpu->vram_pages - first)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 
 	p = kvzalloc(struct_size(p, pages, n), GFP_KERNEL);
 	if (!p)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < n; i++) {
 		p->pages[i] = vgpu_vram_get_page(vgpu, first + i);
 		if (!p->pages[i]) {
 			vgpu_pages_free(p, i);
-			return -ENOMEM;
+			return ERR_PTR(-ENOMEM);
 		}
 	}
 	p->npages = n;
+	return p;
+}
+
+/*
+ * Page references for a GTT surface: the guest pages pinned when it was
+ * latched. The dma-buf's own references keep them after the pins go.
+ */
+static struct vgpu_dmabuf_pages *vgpu_gtt_pages(struct vgpu_state *vgpu,
+						const struct vgpu_surface *surf)
+{
+	const struct vgpu_pins *pins = vgpu_gtt_pins_of(vgpu, surf->serial);
+	struct vgpu_dmabuf_pages *p;
+	unsigned long i;
+
+	if (!pins || pins->npages != surf->size >> PAGE_SHIFT)
+		return ERR_PTR(-ENOENT);	/* unpinned since: id is stale */
+	p = kvzalloc(struct_size(p, pages, pins->npages), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < pins->npages; i++) {
+		p->pages[i] = pins->pages[i];
+		get_page(p->pages[i]);
+	}
+	p->npages = pins->npages;
+	return p;
+}
+
+static int vgpu_dmabuf_export(struct vgpu_state *vgpu, struct vgpu_dmabuf *db)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
+	struct vgpu_dmabuf_pages *p;
+	struct dma_buf *buf;
+	unsigned long n;
+
+	lockdep_assert_held(&vgpu->lock);
+
+	if (db->surf.memory == VGPU_MEMORY_GTT)
+		p = vgpu_gtt_pages(vgpu, &db->surf);
+	else
+		p = vgpu_vram_pages(vgpu, &db->surf);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	n = p->npages;
 
 	exp_info.ops = &vgpu_dmabuf_ops;
 	exp_info.size = n << PAGE_SHIFT;
@@ -280,6 +322,21 @@ int vgpu_dmabuf_get_fd(struct vgpu_state *vgpu, u32 id)
 	if (fd < 0)
 		dma_buf_put(buf);
 	return fd;
+}
+
+/* The pins of GTT translation @serial are gone: so is its id. */
+void vgpu_dmabuf_forget_serial(struct vgpu_state *vgpu, u32 serial)
+{
+	struct vgpu_dmabuf *db, *tmp;
+
+	lockdep_assert_held(&vgpu->lock);
+	list_for_each_entry_safe(db, tmp, &vgpu->dmabufs, node) {
+		if (db->surf.memory == VGPU_MEMORY_GTT &&
+		    db->surf.serial == serial) {
+			vgpu_dmabuf_free(db);
+			vgpu->n_dmabufs--;
+		}
+	}
 }
 
 void vgpu_dmabuf_cache_clear(struct vgpu_state *vgpu)

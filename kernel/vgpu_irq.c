@@ -8,7 +8,9 @@
  * it until userspace unmasks, and an unmask with the condition still
  * pending signals again, which is how a level interrupt looks through an
  * edge-only eventfd. The request interrupt (VFIO_PCI_REQ_IRQ_INDEX) asks
- * the user to let go of the device when the mdev is being removed.
+ * the user to let go of the device when the mdev is being removed. The
+ * event interrupt (VGPU_EVENT_IRQ_INDEX) tells a host consumer that owns
+ * the VFIO fd that a display event was created.
  */
 #include <linux/eventfd.h>
 #include <linux/slab.h>
@@ -63,6 +65,7 @@ void vgpu_irq_release(struct vgpu_state *vgpu)
 	vgpu_put_trigger(&vgpu->intx_trigger);
 	vgpu_put_trigger(&vgpu->msi_trigger);
 	vgpu_put_trigger(&vgpu->req_trigger);
+	vgpu_put_trigger(&vgpu->event_trigger);
 	vgpu->intx_masked = false;
 }
 
@@ -76,11 +79,12 @@ int vgpu_irq_get_info(struct vgpu_state *vgpu, struct vfio_irq_info *info)
 		return 0;
 	case VFIO_PCI_MSI_IRQ_INDEX:
 	case VFIO_PCI_REQ_IRQ_INDEX:
+	case VGPU_EVENT_IRQ_INDEX:
 		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE;
 		info->count = 1;
 		return 0;
 	}
-	if (info->index >= VFIO_PCI_NUM_IRQS)
+	if (info->index >= VGPU_NUM_IRQS)
 		return -EINVAL;
 	info->flags = 0;
 	info->count = 0;
@@ -120,6 +124,9 @@ static int vgpu_irq_trigger(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 		break;
 	case VFIO_PCI_REQ_IRQ_INDEX:
 		slot = &vgpu->req_trigger;
+		break;
+	case VGPU_EVENT_IRQ_INDEX:
+		slot = &vgpu->event_trigger;
 		break;
 	default:
 		return -EINVAL;
@@ -186,7 +193,7 @@ int vgpu_irq_set(struct vgpu_state *vgpu, struct vfio_irq_set *hdr,
 	if (ret)
 		return ret;
 	ret = vfio_set_irqs_validate_and_prepare(hdr, info.count,
-						 VFIO_PCI_NUM_IRQS, &data_size);
+						 VGPU_NUM_IRQS, &data_size);
 	if (ret)
 		return ret;
 	if (data_size) {

@@ -102,7 +102,7 @@ static ssize_t vgpu_show_description(struct mdev_type *mtype, char *buf)
 	struct vgpu_type *type = container_of(mtype, struct vgpu_type, type);
 
 	return sysfs_emit(buf,
-			  "virtual display GPU, %u MiB VRAM, up to %ux%u, primary and cursor planes, dma-buf export\n",
+			  "virtual display GPU, %u MiB VRAM, up to %ux%u, primary and cursor planes, GTT, damage events, dma-buf export\n",
 			  type->vram_mb, type->max_width, type->max_height);
 }
 
@@ -122,6 +122,14 @@ static int vgpu_probe(struct mdev_device *mdev)
 		return ret;
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
+	ret = vgpu_display_add(vgpu);
+	if (ret) {
+		dev_err(&mdev->dev, "cannot create the display-export device: %d\n",
+			ret);
+		vfio_unregister_group_dev(&vgpu->vdev);
+		vfio_put_device(&vgpu->vdev);
+		return ret;
+	}
 	vgpu_debugfs_add(vgpu);
 	return 0;
 }
@@ -131,6 +139,8 @@ static void vgpu_remove(struct mdev_device *mdev)
 	struct vgpu_state *vgpu = dev_get_drvdata(&mdev->dev);
 
 	vgpu_debugfs_remove(vgpu);
+	/* readers see EPOLLHUP now, not after the VMM lets go */
+	vgpu_display_remove(vgpu);
 	/* Waits until userspace has closed the VFIO device. */
 	vfio_unregister_group_dev(&vgpu->vdev);
 	vfio_put_device(&vgpu->vdev);
@@ -176,9 +186,13 @@ static int __init vgpu_init(void)
 
 	vgpu_debugfs_init();
 
-	ret = mdev_register_driver(&vgpu_mdev_driver);
+	ret = vgpu_display_register();
 	if (ret)
 		goto err_debugfs;
+
+	ret = mdev_register_driver(&vgpu_mdev_driver);
+	if (ret)
+		goto err_display;
 
 	ret = class_register(&vgpu_class);
 	if (ret)
@@ -209,6 +223,8 @@ err_class:
 	class_unregister(&vgpu_class);
 err_driver:
 	mdev_unregister_driver(&vgpu_mdev_driver);
+err_display:
+	vgpu_display_unregister();
 err_debugfs:
 	vgpu_debugfs_exit();
 	return ret;
@@ -221,6 +237,7 @@ static void __exit vgpu_exit(void)
 	device_unregister(&vgpu_parent_dev);
 	class_unregister(&vgpu_class);
 	mdev_unregister_driver(&vgpu_mdev_driver);
+	vgpu_display_unregister();
 	vgpu_debugfs_exit();
 }
 

@@ -64,6 +64,10 @@ static u64 vgpu_bar_size(struct vgpu_state *vgpu, int bar, u32 *flags)
 		*flags = PCI_BASE_ADDRESS_SPACE_MEMORY |
 			 PCI_BASE_ADDRESS_MEM_TYPE_32;
 		return VGPU_BAR2_SIZE;
+	case VGPU_GTT_BAR:
+		*flags = PCI_BASE_ADDRESS_SPACE_MEMORY |
+			 PCI_BASE_ADDRESS_MEM_TYPE_32;
+		return (u64)vgpu->gtt_entries * VGPU_GTT_ENTRY_SIZE;
 	}
 	*flags = 0;
 	return 0;

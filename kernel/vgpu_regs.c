@@ -40,14 +40,28 @@ void vgpu_regs_write(struct vgpu_state *vgpu, u32 off, const void *buf,
 	}
 	memcpy(&val, buf, sizeof(val));
 	events = vgpu_engine_write(&vgpu->eng, off, le32_to_cpu(val));
+	/* pins and events first: a GTT plane may still fail to latch */
+	if (events & VGPU_EV_FLIP)
+		vgpu_events_planes_latched(vgpu, vgpu->eng.latched_mask);
+	if (events & VGPU_EV_DAMAGE)
+		vgpu_events_damage(vgpu, vgpu->eng.damage_plane,
+				   &vgpu->eng.damage_rect);
 	if (events & VGPU_EV_IRQ)
 		vgpu_irq_raise(vgpu);
 }
 
-/* Device reset: registers and interrupt state; VRAM is kept. */
+/*
+ * Device reset: registers and interrupt state; VRAM and the GTT entries
+ * are kept (the guest reprograms planes anyway), pins are released.
+ */
 void vgpu_reset(struct vgpu_state *vgpu)
 {
+	int p;
+
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_engine_reset(&vgpu->eng);
+	for (p = 0; p < VGPU_NUM_PLANES; p++)
+		vgpu_gtt_release_plane(vgpu, p);
+	vgpu_events_reset(vgpu);
 	vgpu->intx_masked = false;
 }

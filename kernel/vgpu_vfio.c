@@ -41,14 +41,18 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 	vgpu->vram_pages = vgpu->vram_size >> PAGE_SHIFT;
 
 	ret = vgpu_vram_init(vgpu);
+	if (!ret)
+		ret = vgpu_gtt_init(vgpu);
 	if (ret) {
+		vgpu_gtt_free(vgpu);
+		vgpu_vram_free(vgpu);
 		mutex_destroy(&vgpu->lock);
 		vgpu_budget_release(type);
 		return ret;
 	}
 
-	vgpu_engine_init(&vgpu->eng, vgpu->vram_size, type->max_width,
-			 type->max_height);
+	vgpu_engine_init(&vgpu->eng, vgpu->vram_size, vgpu->gtt_entries,
+			 type->max_width, type->max_height);
 	vgpu_cfg_init(vgpu);
 	dev_info(vdev->dev, "%s: %u MiB VRAM, max %ux%u\n",
 		 type->type.pretty_name, type->vram_mb, type->max_width,
@@ -63,6 +67,7 @@ static void vgpu_release_dev(struct vfio_device *vdev)
 
 	vgpu_dmabuf_cache_clear(vgpu);
 	vgpu_vram_free(vgpu);
+	vgpu_gtt_free(vgpu);
 	vgpu_irq_release(vgpu);
 	vgpu_budget_release(vgpu->type);
 	mutex_destroy(&vgpu->lock);
@@ -92,8 +97,12 @@ static void vgpu_close_device(struct vfio_device *vdev)
 {
 	struct vgpu_state *vgpu = vdev_to_vgpu(vdev);
 
-	/* Eventfds belong to the closing user; VRAM and dma-bufs stay. */
+	/*
+	 * Eventfds and pins belong to the closing user (its container goes
+	 * away); VRAM, VRAM planes and dma-bufs stay.
+	 */
 	mutex_lock(&vgpu->lock);
+	vgpu_gtt_release_all(vgpu, VGPU_INVALID_CLOSE);
 	vgpu_irq_release(vgpu);
 	mutex_unlock(&vgpu->lock);
 }
@@ -120,12 +129,18 @@ static int vgpu_region_span(struct vgpu_state *vgpu, unsigned int index,
 		if (off >= VGPU_BAR2_SIZE)
 			return -EINVAL;
 		break;
+	case VFIO_PCI_BAR4_REGION_INDEX:
+		if (off >= (u64)vgpu->gtt_entries * VGPU_GTT_ENTRY_SIZE)
+			return -EINVAL;
+		break;
 	default:
 		return -EINVAL;
 	}
 
-	/* Registers and config space: naturally aligned 4, 2 or 1 bytes. */
-	if (count >= 4 && !(off % 4))
+	/* Registers and config space: naturally aligned 8, 4, 2 or 1 bytes. */
+	if (index == VFIO_PCI_BAR4_REGION_INDEX && count >= 8 && !(off % 8))
+		*step = 8;
+	else if (count >= 4 && !(off % 4))
 		*step = 4;
 	else if (count >= 2 && !(off % 2))
 		*step = 2;
@@ -162,6 +177,9 @@ static int vgpu_access(struct vgpu_state *vgpu, unsigned int index, u64 off,
 			vgpu_regs_write(vgpu, off, buf, count);
 		else
 			vgpu_regs_read(vgpu, off, buf, count);
+		break;
+	case VFIO_PCI_BAR4_REGION_INDEX:
+		ret = vgpu_gtt_access(vgpu, off, buf, count, write);
 		break;
 	}
 	mutex_unlock(&vgpu->lock);
@@ -279,6 +297,10 @@ static int vgpu_region_info(struct vgpu_state *vgpu,
 		info->size = VGPU_BAR2_SIZE;
 		info->flags = rw;
 		break;
+	case VFIO_PCI_BAR4_REGION_INDEX:
+		info->size = (u64)vgpu->gtt_entries * VGPU_GTT_ENTRY_SIZE;
+		info->flags = rw;
+		break;
 	}
 	return 0;
 }
@@ -348,7 +370,7 @@ static long vgpu_ioctl_set_irqs(struct vgpu_state *vgpu, void __user *arg)
 	return vgpu_irq_set(vgpu, &hdr, arg + minsz);
 }
 
-static long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg)
+long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg)
 {
 	unsigned long minsz =
 		offsetofend(struct vfio_device_gfx_plane_info, region_index);
@@ -383,7 +405,7 @@ static long vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			return -EINVAL;
 		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 		info.num_regions = VFIO_PCI_NUM_REGIONS;
-		info.num_irqs = VFIO_PCI_NUM_IRQS;
+		info.num_irqs = VGPU_NUM_IRQS;
 		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 	}
 	case VFIO_DEVICE_GET_REGION_INFO:
@@ -428,4 +450,5 @@ const struct vfio_device_ops vgpu_dev_ops = {
 	.ioctl = vgpu_ioctl,
 	.mmap = vgpu_mmap,
 	.request = vgpu_request,
+	.dma_unmap = vgpu_dma_unmap,
 };

@@ -15,7 +15,7 @@ struct PlaneConfig {
     bool enable = false;
     std::uint32_t format = 0;  // DRM fourcc
     std::uint64_t modifier = 0;
-    std::uint64_t offset = 0;  // bytes from the start of VRAM
+    std::uint64_t offset = 0;  // bytes from the start of VRAM (or of GTT space)
     std::uint32_t width = 0;
     std::uint32_t height = 0;
     std::uint32_t stride = 0;
@@ -23,6 +23,7 @@ struct PlaneConfig {
     std::int32_t pos_y = 0;
     std::uint32_t hot_x = 0;
     std::uint32_t hot_y = 0;
+    std::uint32_t memory = 0;  // VGPU_MEMORY_VRAM or VGPU_MEMORY_GTT
 
     friend bool operator==(const PlaneConfig&, const PlaneConfig&) = default;
 };

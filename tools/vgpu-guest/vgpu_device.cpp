@@ -27,18 +27,30 @@ const char* irq_name(IrqMode mode) {
 }  // namespace
 
 std::string register_name(std::uint32_t reg) {
-    static constexpr std::array<const char*, 17> globals{
+    static constexpr std::array<const char*, 25> globals{
         "ID",           "VERSION",          "CAPS",
         "VRAM_SIZE_LO", "VRAM_SIZE_HI",     "MAX_WIDTH",
         "MAX_HEIGHT",   "CURSOR_MAX_WIDTH", "CURSOR_MAX_HEIGHT",
         "NUM_PLANES",   "COMMIT",           "FLIP_COUNT",
         "INT_STATUS",   "INT_ENABLE",       "INVALID_COUNT",
-        "PLANE_VALID",  "SCRATCH"};
-    static constexpr std::array<const char*, 14> plane_regs{
-        "ENABLE", "FORMAT", "MODIFIER_LO", "MODIFIER_HI", "OFFSET_LO", "OFFSET_HI", "WIDTH",
-        "HEIGHT", "STRIDE", "POS_X",       "POS_Y",       "HOT_X",     "HOT_Y",     "STATUS"};
+        "PLANE_VALID",  "SCRATCH",          "GTT_ENTRIES",
+        "PINNED_PAGES", "MODE_HINT_WIDTH",  "MODE_HINT_HEIGHT",
+        "LINK_STATE",   "EDID_SIZE",        "DAMAGE_COUNT",
+        "DAMAGE_MODE"};
+    static constexpr std::array<const char*, 15> plane_regs{
+        "ENABLE",    "FORMAT", "MODIFIER_LO", "MODIFIER_HI", "OFFSET_LO",
+        "OFFSET_HI", "WIDTH",  "HEIGHT",      "STRIDE",      "POS_X",
+        "POS_Y",     "HOT_X",  "HOT_Y",       "STATUS",      "MEMORY"};
+    static constexpr std::array<const char*, 3> damage_regs{"XY", "WH", "FULL"};
     if (reg % 4 == 0 && reg / 4 < globals.size()) {
         return globals[reg / 4];
+    }
+    if (reg >= VGPU_DAMAGE_BASE_0 && reg < VGPU_DAMAGE_REG(VGPU_NUM_PLANES, 0) && reg % 4 == 0) {
+        const std::uint32_t plane = (reg - VGPU_DAMAGE_BASE_0) / VGPU_DAMAGE_STRIDE;
+        const std::uint32_t field = (reg - VGPU_DAMAGE_REG(plane, 0)) / 4;
+        if (field < damage_regs.size()) {
+            return "DAMAGE" + std::to_string(plane) + "." + damage_regs[field];
+        }
     }
     if (reg >= VGPU_PLANE_BASE_0 && reg < VGPU_PLANE_BASE(VGPU_NUM_PLANES) && reg % 4 == 0) {
         const std::uint32_t plane = (reg - VGPU_PLANE_BASE_0) / VGPU_PLANE_STRIDE;
@@ -53,7 +65,7 @@ std::string register_name(std::uint32_t reg) {
 std::string plane_status_name(std::uint32_t status) {
     static constexpr std::array<const char*, VGPU_PLANE_ERR_COUNT> names{
         "OK",         "ERR_DISABLED", "ERR_FORMAT", "ERR_MODIFIER", "ERR_SIZE",
-        "ERR_STRIDE", "ERR_ALIGN",    "ERR_RANGE",  "ERR_HOTSPOT"};
+        "ERR_STRIDE", "ERR_ALIGN",    "ERR_RANGE",  "ERR_HOTSPOT",  "ERR_GTT"};
     return status < names.size() ? names[status] : "status " + std::to_string(status);
 }
 
@@ -66,6 +78,7 @@ VgpuDevice::VgpuDevice(const std::string& uuid) try
       device_(group_, uuid),
       bar0_(device_.region_info(VFIO_PCI_BAR0_REGION_INDEX)),
       bar2_(device_.region_info(VFIO_PCI_BAR2_REGION_INDEX)),
+      bar4_(device_.region_info(VFIO_PCI_BAR4_REGION_INDEX)),
       config_(device_.region_info(VFIO_PCI_CONFIG_REGION_INDEX)) {
     if (bar2_.size < VGPU_BAR2_SIZE || !bar2_.readable() || !bar2_.writable()) {
         throw fbx::Error(context("BAR2 (registers) is " + std::to_string(bar2_.size) +
@@ -152,6 +165,7 @@ void VgpuDevice::program_plane(std::uint32_t plane, const PlaneConfig& c) const 
     write_reg(reg(VGPU_PLANE_POS_Y), static_cast<std::uint32_t>(c.pos_y));
     write_reg(reg(VGPU_PLANE_HOT_X), c.hot_x);
     write_reg(reg(VGPU_PLANE_HOT_Y), c.hot_y);
+    write_reg(reg(VGPU_PLANE_MEMORY), c.memory);
 }
 
 PlaneConfig VgpuDevice::read_plane(std::uint32_t plane) const {
@@ -168,6 +182,7 @@ PlaneConfig VgpuDevice::read_plane(std::uint32_t plane) const {
     c.pos_y = static_cast<std::int32_t>(get(VGPU_PLANE_POS_Y));
     c.hot_x = get(VGPU_PLANE_HOT_X);
     c.hot_y = get(VGPU_PLANE_HOT_Y);
+    c.memory = get(VGPU_PLANE_MEMORY);
     return c;
 }
 
@@ -268,6 +283,47 @@ bool VgpuDevice::wait_eventfd(int eventfd, std::chrono::milliseconds timeout) {
 
 void VgpuDevice::ack_irqs(std::uint32_t bits) const {
     write_reg(VGPU_REG_INT_STATUS, bits);
+}
+
+fbx::UniqueFd VgpuDevice::enable_event_irq() const {
+    fbx::UniqueFd efd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!efd) {
+        fbx::throw_errno(context("eventfd for the display event interrupt"));
+    }
+    device_.set_irq_eventfd(VGPU_EVENT_IRQ_INDEX, efd.get());
+    return efd;
+}
+
+std::uint32_t VgpuDevice::gtt_entries() const {
+    return static_cast<std::uint32_t>(bar4_.size / VGPU_GTT_ENTRY_SIZE);
+}
+
+void VgpuDevice::write_gtt(std::uint32_t index, std::uint64_t entry) const {
+    device_.write(bar4_.offset + std::uint64_t{index} * VGPU_GTT_ENTRY_SIZE, &entry, sizeof(entry),
+                  "BAR4 GTT entry " + std::to_string(index) + " = " + hex(entry));
+}
+
+std::uint64_t VgpuDevice::read_gtt(std::uint32_t index) const {
+    std::uint64_t entry = 0;
+    device_.read(bar4_.offset + std::uint64_t{index} * VGPU_GTT_ENTRY_SIZE, &entry, sizeof(entry),
+                 "BAR4 GTT entry " + std::to_string(index));
+    return entry;
+}
+
+void VgpuDevice::map_gtt(std::uint32_t first_entry, std::uint64_t iova, std::uint32_t pages) const {
+    for (std::uint32_t i = 0; i < pages; i++) {
+        write_gtt(first_entry + i, (iova + std::uint64_t{i} * VGPU_GTT_PAGE_SIZE) | VGPU_GTT_VALID);
+    }
+}
+
+void VgpuDevice::post_damage(std::uint32_t plane, std::uint32_t x, std::uint32_t y,
+                             std::uint32_t width, std::uint32_t height) const {
+    write_reg(VGPU_DAMAGE_REG(plane, VGPU_DAMAGE_XY), (x & 0xffff) | y << 16);
+    write_reg(VGPU_DAMAGE_REG(plane, VGPU_DAMAGE_WH), (width & 0xffff) | height << 16);
+}
+
+void VgpuDevice::post_full_damage(std::uint32_t plane) const {
+    write_reg(VGPU_DAMAGE_REG(plane, VGPU_DAMAGE_FULL), 1);
 }
 
 }  // namespace vgpu

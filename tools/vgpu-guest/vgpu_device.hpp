@@ -41,6 +41,7 @@ public:
     int group_number() const { return group_number_; }
     const RegionInfo& vram_region() const { return bar0_; }
     const RegionInfo& register_region() const { return bar2_; }
+    const RegionInfo& gtt_region() const { return bar4_; }
     const RegionInfo& config_region() const { return config_; }
 
     // BAR2 registers: 4-byte pread/pwrite at the register's offset.
@@ -90,6 +91,21 @@ public:
     static bool wait_eventfd(int eventfd, std::chrono::milliseconds timeout);
     // Acknowledges pending interrupts (INT_STATUS is write-1-to-clear).
     void ack_irqs(std::uint32_t bits) const;
+    // An eventfd made the trigger of VGPU_EVENT_IRQ_INDEX (display events).
+    fbx::UniqueFd enable_event_irq() const;
+
+    // The GTT (BAR4): entries of 8 bytes, one per graphics page.
+    std::uint32_t gtt_entries() const;
+    void write_gtt(std::uint32_t index, std::uint64_t entry) const;
+    std::uint64_t read_gtt(std::uint32_t index) const;
+    // Points `pages` entries from `first_entry` at consecutive guest pages
+    // from `iova`, marked valid.
+    void map_gtt(std::uint32_t first_entry, std::uint64_t iova, std::uint32_t pages) const;
+
+    // Damage registers: posts a rectangle of `plane`'s latched surface, or all of it.
+    void post_damage(std::uint32_t plane, std::uint32_t x, std::uint32_t y, std::uint32_t width,
+                     std::uint32_t height) const;
+    void post_full_damage(std::uint32_t plane) const;
 
     void reset() const { device_.reset(); }
 
@@ -104,6 +120,7 @@ private:
     VfioDevice device_;
     RegionInfo bar0_;
     RegionInfo bar2_;
+    RegionInfo bar4_;
     RegionInfo config_;
     RegionMapping vram_;
 };

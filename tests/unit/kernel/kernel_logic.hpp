@@ -4,4 +4,5 @@
 extern "C" {
 #include "plane_logic.h"
 #include "regs_logic.h"
+#include "damage_logic.h"
 }

@@ -14,11 +14,11 @@ namespace {
 constexpr std::uint64_t kVram = (16u << 20) - 4096;  // small type, usable
 
 vgpu_plane_limits primary_limits() {
-    return vgpu_plane_limits{1280, 1024, kVram, false};
+    return vgpu_plane_limits{1280, 1024, kVram, kVram + 4096, false};
 }
 
 vgpu_plane_limits cursor_limits() {
-    return vgpu_plane_limits{VGPU_CURSOR_MAX_SIZE, VGPU_CURSOR_MAX_SIZE, kVram, true};
+    return vgpu_plane_limits{VGPU_CURSOR_MAX_SIZE, VGPU_CURSOR_MAX_SIZE, kVram, kVram + 4096, true};
 }
 
 vgpu_plane_regs good_primary() {

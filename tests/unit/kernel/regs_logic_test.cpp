@@ -10,10 +10,11 @@
 namespace {
 
 constexpr std::uint64_t kVram = (64u << 20) - 4096;
+constexpr std::uint32_t kGttEntries = (64u << 20) / 4096;
 
 class Engine : public ::testing::Test {
 protected:
-    void SetUp() override { vgpu_engine_init(&e, kVram, 2560, 1600); }
+    void SetUp() override { vgpu_engine_init(&e, kVram, kGttEntries, 2560, 1600); }
 
     std::uint32_t rd(std::uint32_t off) { return vgpu_engine_read(&e, off); }
     std::uint32_t wr(std::uint32_t off, std::uint32_t v) { return vgpu_engine_write(&e, off, v); }
@@ -147,7 +148,11 @@ TEST_F(Engine, ReadOnlyAndUnknownWritesCount) {
                                   VGPU_REG_VRAM_SIZE_LO,
                                   VGPU_REG_FLIP_COUNT,
                                   VGPU_REG_PLANE_VALID,
-                                  0x44,
+                                  VGPU_REG_GTT_ENTRIES,
+                                  VGPU_REG_DAMAGE_MODE,
+                                  0x64,
+                                  VGPU_DAMAGE_REG(0, 0xc),
+                                  VGPU_REG_EDID_BASE,
                                   0xffc,
                                   VGPU_PLANE_REG(0, VGPU_PLANE_STATUS),
                                   VGPU_PLANE_REG(1, 0x3c)};
@@ -160,7 +165,7 @@ TEST_F(Engine, ReadOnlyAndUnknownWritesCount) {
     EXPECT_EQ(rd(0xffc), 0u);
     wr(VGPU_REG_INT_ENABLE, 0xff);
     EXPECT_EQ(e.invalid_count, n + 1);
-    EXPECT_EQ(rd(VGPU_REG_INT_ENABLE), VGPU_INT_FLIP_DONE);
+    EXPECT_EQ(rd(VGPU_REG_INT_ENABLE), std::uint32_t(VGPU_INT_ALL));
 }
 
 TEST_F(Engine, ResetKeepsInvalidCounter) {
@@ -201,7 +206,7 @@ TEST_F(Engine, RandomWritesKeepInvariants) {
     std::mt19937 rng(1234);
     for (int i = 0; i < 300000; i++) {
         const std::uint32_t off = (rng() % (VGPU_BAR2_SIZE / 4)) * 4;
-        const std::uint32_t near = off < 0x200 ? off : rng() % 0x200 & ~3u;
+        const std::uint32_t near = off < 0x240 ? off : rng() % 0x240 & ~3u;
         std::uint32_t v = rng();
         if (rng() % 3 == 0)
             v %= 4096;
@@ -211,10 +216,119 @@ TEST_F(Engine, RandomWritesKeepInvariants) {
         for (int p = 0; p < VGPU_NUM_PLANES; p++) {
             if (e.status[p] != VGPU_PLANE_OK)
                 continue;
-            ASSERT_LE(e.surf[p].offset, kVram);
-            ASSERT_LE(e.surf[p].size, kVram - e.surf[p].offset);
+            const std::uint64_t space =
+                e.surf[p].memory == VGPU_MEMORY_GTT ? std::uint64_t(kGttEntries) * 4096 : kVram;
+            ASSERT_LE(e.surf[p].offset, space);
+            ASSERT_LE(e.surf[p].size, space - e.surf[p].offset);
+            ASSERT_LE(e.surf[p].memory, std::uint32_t(VGPU_MEMORY_GTT));
         }
     }
+}
+
+TEST_F(Engine, IdentityOfVersion11) {
+    EXPECT_EQ(rd(VGPU_REG_VERSION), 0x00010001u);
+    EXPECT_EQ(rd(VGPU_REG_GTT_ENTRIES), kGttEntries);
+    const std::uint32_t caps = rd(VGPU_REG_CAPS);
+    EXPECT_TRUE(caps & VGPU_CAP_GTT);
+    EXPECT_TRUE(caps & VGPU_CAP_DAMAGE);
+    EXPECT_TRUE(caps & VGPU_CAP_EDID);
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_MODE), std::uint32_t(VGPU_DAMAGE_MODE_TRACK));
+}
+
+TEST_F(Engine, GttPlaneIsCheckedAgainstTheGttSpace) {
+    program_primary(0);
+    pwr(0, VGPU_PLANE_MEMORY, VGPU_MEMORY_GTT);
+    EXPECT_EQ(prd(0, VGPU_PLANE_MEMORY), std::uint32_t(VGPU_MEMORY_GTT));
+    wr(VGPU_REG_COMMIT, 1);
+    EXPECT_EQ(e.status[0], std::uint32_t(VGPU_PLANE_OK));
+    EXPECT_EQ(e.surf[0].memory, std::uint32_t(VGPU_MEMORY_GTT));
+
+    // the GTT space is one page larger than usable VRAM here: the last
+    // page fits in GTT space but not in VRAM
+    const std::uint32_t last = kGttEntries * 4096u - 8192u * 1080u;
+    program_primary(last & ~4095u);
+    pwr(0, VGPU_PLANE_MEMORY, VGPU_MEMORY_GTT);
+    wr(VGPU_REG_COMMIT, 1);
+    EXPECT_EQ(e.status[0], std::uint32_t(VGPU_PLANE_OK));
+    pwr(0, VGPU_PLANE_MEMORY, VGPU_MEMORY_VRAM);
+    wr(VGPU_REG_COMMIT, 1);
+    EXPECT_EQ(e.status[0], std::uint32_t(VGPU_PLANE_ERR_RANGE));
+
+    pwr(0, VGPU_PLANE_MEMORY, 2);
+    program_primary(0);
+    wr(VGPU_REG_COMMIT, 1);
+    EXPECT_EQ(e.status[0], std::uint32_t(VGPU_PLANE_ERR_RANGE));
+}
+
+TEST_F(Engine, DamagePostIsClippedAndReported) {
+    program_primary();
+    wr(VGPU_REG_COMMIT, 1);
+    const std::uint64_t invalid = e.invalid_count;
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_XY), 1900u | 1000u << 16), 0u);
+    EXPECT_EQ(rd(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_XY)), 1900u | 1000u << 16);
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_WH), 100u | 200u << 16),
+              std::uint32_t(VGPU_EV_DAMAGE));
+    EXPECT_EQ(e.damage_plane, 0u);
+    EXPECT_EQ(e.damage_rect.x, 1900u);
+    EXPECT_EQ(e.damage_rect.y, 1000u);
+    EXPECT_EQ(e.damage_rect.width, 20u);   // clipped to 1920
+    EXPECT_EQ(e.damage_rect.height, 80u);  // clipped to 1080
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_MODE), std::uint32_t(VGPU_DAMAGE_MODE_GUEST));
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_COUNT), 1u);
+    EXPECT_EQ(e.invalid_count, invalid);
+
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_FULL), 1), std::uint32_t(VGPU_EV_DAMAGE));
+    EXPECT_EQ(e.damage_rect.width, 1920u);
+    EXPECT_EQ(e.damage_rect.height, 1080u);
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_COUNT), 2u);
+}
+
+TEST_F(Engine, DamageRefusedOutsideOrOnInvalidPlane) {
+    // cursor plane not valid: refused and counted
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(1, VGPU_DAMAGE_WH), 10u | 10u << 16), 0u);
+    EXPECT_EQ(e.invalid_count, 1u);
+    program_primary();
+    wr(VGPU_REG_COMMIT, 1);
+    wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_XY), 1920u | 0u << 16);
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_WH), 10u | 10u << 16), 0u);  // right of it
+    EXPECT_EQ(e.invalid_count, 2u);
+    wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_XY), 0);
+    EXPECT_EQ(wr(VGPU_DAMAGE_REG(0, VGPU_DAMAGE_WH), 0u | 10u << 16), 0u);  // empty
+    EXPECT_EQ(e.invalid_count, 3u);
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_MODE), std::uint32_t(VGPU_DAMAGE_MODE_TRACK));
+    vgpu_engine_reset(&e);
+    EXPECT_EQ(rd(VGPU_REG_DAMAGE_COUNT), 0u);
+}
+
+TEST_F(Engine, HotplugRaisesOnlyWhenEnabled) {
+    EXPECT_EQ(vgpu_engine_hotplug(&e), 0u);
+    EXPECT_EQ(rd(VGPU_REG_INT_STATUS), std::uint32_t(VGPU_INT_HOTPLUG));
+    wr(VGPU_REG_INT_STATUS, VGPU_INT_HOTPLUG);
+    wr(VGPU_REG_INT_ENABLE, VGPU_INT_HOTPLUG);
+    EXPECT_EQ(vgpu_engine_hotplug(&e), std::uint32_t(VGPU_EV_IRQ));
+    EXPECT_EQ(vgpu_engine_hotplug(&e), 0u);  // already pending
+}
+
+TEST_F(Engine, EdidWindowReadsTheHostBlob) {
+    for (std::uint32_t i = 0; i < 130; i++)
+        e.edid[i] = std::uint8_t(i * 7);
+    e.edid_size = 130;
+    EXPECT_EQ(rd(VGPU_REG_EDID_SIZE), 130u);
+    EXPECT_EQ(rd(VGPU_REG_EDID_BASE), 0u | 7u << 8 | 14u << 16 | 21u << 24);
+    EXPECT_EQ(rd(VGPU_REG_EDID_BASE + 128),
+              std::uint32_t(std::uint8_t(128 * 7)) | std::uint32_t(std::uint8_t(129 * 7)) << 8);
+    EXPECT_EQ(rd(VGPU_REG_EDID_BASE + 132), 0u);
+}
+
+TEST_F(Engine, PlaneFailMakesItNotReady) {
+    program_primary();
+    wr(VGPU_REG_COMMIT, 1);
+    const std::uint64_t invalid = e.invalid_count;
+    vgpu_engine_plane_fail(&e, 0, VGPU_PLANE_ERR_GTT);
+    EXPECT_EQ(prd(0, VGPU_PLANE_STATUS), std::uint32_t(VGPU_PLANE_ERR_GTT));
+    EXPECT_EQ(rd(VGPU_REG_PLANE_VALID), 0u);
+    EXPECT_EQ(e.invalid_count, invalid + 1);
+    EXPECT_EQ(e.surf[0].width, 0u);
 }
 
 }  // namespace

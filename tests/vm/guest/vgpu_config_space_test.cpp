@@ -48,6 +48,8 @@ TEST_F(ConfigSpace, BarSizing) {
                               PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_32 |
                                   PCI_BASE_ADDRESS_MEM_PREFETCH},
                           Bar{PCI_BASE_ADDRESS_2, VGPU_BAR2_SIZE,
+                              PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_32},
+                          Bar{PCI_BASE_ADDRESS_4, bar0_size / 4096 * VGPU_GTT_ENTRY_SIZE,
                               PCI_BASE_ADDRESS_SPACE_MEMORY | PCI_BASE_ADDRESS_MEM_TYPE_32}}) {
         SCOPED_TRACE("BAR at config offset " + std::to_string(bar.at));
         const std::uint32_t before = d.read_config32(bar.at);
@@ -62,8 +64,8 @@ TEST_F(ConfigSpace, BarSizing) {
         d.write_config32(bar.at, before);
         EXPECT_EQ(d.read_config32(bar.at), before);
     }
-    for (const std::uint32_t absent : {PCI_BASE_ADDRESS_1, PCI_BASE_ADDRESS_3, PCI_BASE_ADDRESS_4,
-                                       PCI_BASE_ADDRESS_5, PCI_ROM_ADDRESS}) {
+    for (const std::uint32_t absent :
+         {PCI_BASE_ADDRESS_1, PCI_BASE_ADDRESS_3, PCI_BASE_ADDRESS_5, PCI_ROM_ADDRESS}) {
         d.write_config32(absent, 0xffffffff);
         EXPECT_EQ(d.read_config32(absent), 0u) << "absent BAR at " << absent;
     }

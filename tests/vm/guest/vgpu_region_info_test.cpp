@@ -20,7 +20,9 @@ TEST_F(RegionInfo, DeviceInfo) {
     EXPECT_NE(info.flags & VFIO_DEVICE_FLAGS_PCI, 0u);
     EXPECT_NE(info.flags & VFIO_DEVICE_FLAGS_RESET, 0u);
     EXPECT_EQ(info.num_regions, static_cast<std::uint32_t>(VFIO_PCI_NUM_REGIONS));
-    EXPECT_EQ(info.num_irqs, static_cast<std::uint32_t>(VFIO_PCI_NUM_IRQS));
+    // the standard PCI interrupts plus the display event interrupt
+    EXPECT_EQ(info.num_irqs, static_cast<std::uint32_t>(VGPU_NUM_IRQS));
+    EXPECT_EQ(VGPU_EVENT_IRQ_INDEX, VFIO_PCI_NUM_IRQS);
 }
 
 TEST_F(RegionInfo, Bar0IsVramWithOneSparseArea) {
@@ -65,8 +67,8 @@ TEST_F(RegionInfo, Bar2IsTrappedRegisters) {
 TEST_F(RegionInfo, ConfigAndAbsentRegions) {
     EXPECT_EQ(device().config_region().size, VGPU_CFG_SIZE);
     for (const std::uint32_t index :
-         {VFIO_PCI_BAR1_REGION_INDEX, VFIO_PCI_BAR3_REGION_INDEX, VFIO_PCI_BAR4_REGION_INDEX,
-          VFIO_PCI_BAR5_REGION_INDEX, VFIO_PCI_ROM_REGION_INDEX, VFIO_PCI_VGA_REGION_INDEX}) {
+         {VFIO_PCI_BAR1_REGION_INDEX, VFIO_PCI_BAR3_REGION_INDEX, VFIO_PCI_BAR5_REGION_INDEX,
+          VFIO_PCI_ROM_REGION_INDEX, VFIO_PCI_VGA_REGION_INDEX}) {
         const auto info = device().vfio().region_info(index);
         EXPECT_EQ(info.size, 0u) << vgpu::region_name(index);
         EXPECT_FALSE(info.mappable()) << vgpu::region_name(index);
@@ -84,6 +86,34 @@ TEST_F(RegionInfo, IrqInfo) {
     EXPECT_EQ(msi.flags & (VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE),
               VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE);
     EXPECT_EQ(device().vfio().irq_info(VFIO_PCI_MSIX_IRQ_INDEX).count, 0u);
+    const auto events = device().vfio().irq_info(VGPU_EVENT_IRQ_INDEX);
+    EXPECT_EQ(events.count, 1u);
+    EXPECT_EQ(events.flags & VFIO_IRQ_INFO_EVENTFD, std::uint32_t{VFIO_IRQ_INFO_EVENTFD});
+}
+
+// BAR4: the GTT, one trapped 8-byte entry per graphics page, no mmap.
+TEST_F(RegionInfo, Bar4IsTheTrappedGtt) {
+    const vgpu::RegionInfo& gtt = device().gtt_region();
+    EXPECT_EQ(gtt.size, small_vram / 4096 * VGPU_GTT_ENTRY_SIZE);
+    EXPECT_TRUE(gtt.readable());
+    EXPECT_TRUE(gtt.writable());
+    EXPECT_FALSE(gtt.mappable());
+    EXPECT_EQ(device().read_reg(VGPU_REG_GTT_ENTRIES), small_vram / 4096);
+    EXPECT_EQ(device().gtt_entries(), small_vram / 4096);
+
+    // whole entries and halves, both ends of the table
+    const std::uint32_t last = device().gtt_entries() - 1;
+    device().write_gtt(0, 0x123456789000ull | VGPU_GTT_VALID);
+    device().write_gtt(last, 0xfedcba987000ull);
+    EXPECT_EQ(device().read_gtt(0), 0x123456789000ull | VGPU_GTT_VALID);
+    EXPECT_EQ(device().read_gtt(last), 0xfedcba987000ull);
+    const std::uint32_t high = 0xabcd;
+    device().vfio().write(gtt.offset + 4, &high, sizeof(high), "GTT entry 0 high half");
+    EXPECT_EQ(device().read_gtt(0), 0x0000abcd56789000ull | VGPU_GTT_VALID);
+    // beyond the table: refused
+    std::uint64_t entry = 1;
+    EXPECT_THROW(device().vfio().write(gtt.offset + gtt.size, &entry, sizeof(entry), "past GTT"),
+                 fbx::Error);
 }
 
 // VRAM starts zeroed, pages appear on first touch, and the mmapped bytes are
