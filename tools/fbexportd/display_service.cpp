@@ -221,6 +221,12 @@ void DisplayService::push_stream() {
     if (!streams_ || streams_->consumers() == 0) {
         return;
     }
+    // Frame slots on a grid while changes keep coming, so the time a push
+    // takes does not stretch the period (30 a second stays 30, not 26).
+    const auto now = std::chrono::steady_clock::now();
+    const auto period = period_of(stream_options_.fps);
+    const auto slot = last_stream_push_ + period;
+    last_stream_push_ = now >= slot && now - slot < period ? slot : now;
     // A repeat of an unchanged picture is stamped now; a change with the
     // time it was first seen, so its latency counts from there.
     const std::uint64_t capture = stream_dirty_ ? dirty_since_ : VideoStreams::clock_now();
@@ -231,7 +237,6 @@ void DisplayService::push_stream() {
         log(LogLevel::warn, component) << "stream frame: " << e.what();
     }
     stream_dirty_ = false;
-    last_stream_push_ = std::chrono::steady_clock::now();
     if (stream_options_.idle_fps > 0) {
         stream_timer_.arm(period_of(stream_options_.idle_fps));
     }
