@@ -27,6 +27,7 @@
 #include <linux/vfio.h>
 
 #include "regs_logic.h"
+#include "convert_logic.h"
 
 #define VGPU_NAME	"vgpu_mediator"
 
@@ -52,6 +53,10 @@ struct vgpu_shown {
 };
 
 struct vgpu_display;
+
+#define VGPU_OFFER_DMABUF	(1u << 0)
+#define VGPU_OFFER_REGION	(1u << 1)
+#define VGPU_OFFER_ALL		(VGPU_OFFER_DMABUF | VGPU_OFFER_REGION)
 
 struct vgpu_type {
 	struct mdev_type type;
@@ -92,6 +97,21 @@ struct vgpu_state {
 	struct vgpu_display *disp;
 	struct eventfd_ctx *event_trigger;
 	u64 events;			/* records created */
+
+	/* which plane types the VFIO fd offers (sysfs plane_types) */
+	u32 offer;			/* VGPU_OFFER_* */
+
+	/* linear-copy region: XRGB8888 copy of the primary plane */
+	void *linear;			/* vmalloc_user, NULL until used */
+	struct vgpu_surface linear_surf;	/* what the copy shows */
+	bool linear_valid;
+	struct vgpu_rect linear_damage[VGPU_EVENT_MAX_RECTS];
+	u32 n_linear_damage;
+	u64 linear_copies;
+
+	/* EDID region as the VMM writes it */
+	struct vfio_region_gfx_edid edid_regs;
+	u8 edid_blob[VGPU_EDID_MAX_SIZE];
 
 	/* dma-buf cache: struct vgpu_dmabuf, most recently used first */
 	struct list_head dmabufs;
@@ -162,7 +182,24 @@ void vgpu_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length);
 
 /* vgpu_vfio.c */
 extern const struct vfio_device_ops vgpu_dev_ops;
-long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg);
+long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg,
+			    u32 offer);
+
+/* vgpu_linear.c */
+u64 vgpu_linear_size(struct vgpu_state *vgpu);
+void vgpu_linear_free(struct vgpu_state *vgpu);
+void vgpu_linear_damage(struct vgpu_state *vgpu, const struct vgpu_rect *r);
+int vgpu_linear_query(struct vgpu_state *vgpu,
+		      struct vfio_device_gfx_plane_info *plane);
+int vgpu_linear_mmap(struct vgpu_state *vgpu, struct vm_area_struct *vma,
+		     unsigned long pgoff);
+int vgpu_linear_read(struct vgpu_state *vgpu, u64 off, void *buf, u32 count);
+
+/* vgpu_edid.c */
+u64 vgpu_edid_region_size(void);
+void vgpu_edid_init(struct vgpu_state *vgpu);
+int vgpu_edid_access(struct vgpu_state *vgpu, u64 off, void *buf, u32 count,
+		     bool write);
 
 /* vgpu_events.c */
 void vgpu_events_planes_latched(struct vgpu_state *vgpu, u32 mask);
@@ -182,7 +219,7 @@ const char *vgpu_display_path(struct vgpu_state *vgpu);
 
 /* vgpu_plane.c */
 int vgpu_query_gfx_plane(struct vgpu_state *vgpu,
-			 struct vfio_device_gfx_plane_info *plane);
+			 struct vfio_device_gfx_plane_info *plane, u32 offer);
 
 /* vgpu_diag.c */
 extern const struct attribute_group *vgpu_dev_groups[];

@@ -89,6 +89,52 @@ static ssize_t display_dev_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(display_dev);
 
+/*
+ * Which plane types the VFIO fd offers. QEMU probes dma-buf first and,
+ * without OpenGL, refuses a device that offers it; such a VMM needs
+ * "region". The display-export device always offers both.
+ */
+static const struct {
+	const char *name;
+	u32 offer;
+} vgpu_plane_type_names[] = {
+	{ VGPU_PLANE_TYPES_DMABUF, VGPU_OFFER_DMABUF },
+	{ VGPU_PLANE_TYPES_REGION, VGPU_OFFER_REGION },
+	{ VGPU_PLANE_TYPES_BOTH, VGPU_OFFER_ALL },
+};
+
+static ssize_t plane_types_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	u32 offer = READ_ONCE(vgpu->offer);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vgpu_plane_type_names); i++)
+		if (vgpu_plane_type_names[i].offer == offer)
+			return sysfs_emit(buf, "%s\n", vgpu_plane_type_names[i].name);
+	return sysfs_emit(buf, "none\n");
+}
+
+static ssize_t plane_types_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vgpu_plane_type_names); i++) {
+		if (sysfs_streq(buf, vgpu_plane_type_names[i].name)) {
+			mutex_lock(&vgpu->lock);
+			WRITE_ONCE(vgpu->offer, vgpu_plane_type_names[i].offer);
+			mutex_unlock(&vgpu->lock);
+			return count;
+		}
+	}
+	return -EINVAL;
+}
+static DEVICE_ATTR_RW(plane_types);
+
 static struct attribute *vgpu_dev_attrs[] = {
 	&dev_attr_invalid_planes.attr,
 	&dev_attr_vram_size.attr,
@@ -96,6 +142,7 @@ static struct attribute *vgpu_dev_attrs[] = {
 	&dev_attr_pinned_pages.attr,
 	&dev_attr_events.attr,
 	&dev_attr_display_dev.attr,
+	&dev_attr_plane_types.attr,
 	NULL,
 };
 

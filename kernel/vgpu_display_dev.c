@@ -271,7 +271,7 @@ static long vgpu_display_ioctl(struct file *file, unsigned int cmd,
 	}
 	switch (cmd) {
 	case VFIO_DEVICE_QUERY_GFX_PLANE:
-		ret = vgpu_ioctl_query_plane(vgpu, uarg);
+		ret = vgpu_ioctl_query_plane(vgpu, uarg, VGPU_OFFER_ALL);
 		break;
 	case VFIO_DEVICE_GET_GFX_DMABUF: {
 		u32 id;

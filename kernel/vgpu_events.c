@@ -144,6 +144,8 @@ void vgpu_events_damage(struct vgpu_state *vgpu, int plane,
 	struct vgpu_event ev;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (plane == VGPU_PLANE_PRIMARY)
+		vgpu_linear_damage(vgpu, r);
 	/* damage of a surface consumers were never told about is moot */
 	if (!vgpu->shown[plane].dmabuf_id)
 		return;

@@ -8,23 +8,68 @@
 
 #include "vgpu.h"
 
+static void vgpu_plane_clear(struct vfio_device_gfx_plane_info *plane)
+{
+	plane->drm_format = 0;
+	plane->drm_format_mod = 0;
+	plane->width = 0;
+	plane->height = 0;
+	plane->stride = 0;
+	plane->size = 0;
+	plane->x_pos = 0;
+	plane->y_pos = 0;
+	plane->x_hot = 0;
+	plane->y_hot = 0;
+	plane->dmabuf_id = 0;
+}
+
+/* The region type: a linear copy of the primary plane (vgpu_linear.c). */
+static int vgpu_query_region_plane(struct vgpu_state *vgpu,
+				   struct vfio_device_gfx_plane_info *plane)
+{
+	int ret = 0;
+
+	if (plane->drm_plane_type != DRM_PLANE_TYPE_PRIMARY &&
+	    plane->drm_plane_type != DRM_PLANE_TYPE_CURSOR)
+		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	vgpu_plane_clear(plane);
+	plane->region_index = VGPU_REGION_LINEAR;
+	/* no cursor copy: the region consumer gets the primary only */
+	if (plane->drm_plane_type == DRM_PLANE_TYPE_PRIMARY)
+		ret = vgpu_linear_query(vgpu, plane);
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+
+/*
+ * @offer: the plane types this caller may use (the VFIO fd: the
+ * instance's plane_types; the display-export device: all).
+ */
 int vgpu_query_gfx_plane(struct vgpu_state *vgpu,
-			 struct vfio_device_gfx_plane_info *plane)
+			 struct vfio_device_gfx_plane_info *plane, u32 offer)
 {
 	const struct vgpu_plane_regs *regs;
 	const struct vgpu_surface *surf;
 	struct vgpu_dmabuf *db;
 	int idx;
 
-	if (plane->flags & VFIO_GFX_PLANE_TYPE_PROBE) {
-		/* dma-buf planes only; no region-type plane */
-		if (plane->flags == (VFIO_GFX_PLANE_TYPE_PROBE |
-				     VFIO_GFX_PLANE_TYPE_DMABUF))
-			return 0;
+	switch (plane->flags) {
+	case VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_DMABUF:
+		return offer & VGPU_OFFER_DMABUF ? 0 : -EINVAL;
+	case VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_REGION:
+		return offer & VGPU_OFFER_REGION ? 0 : -EINVAL;
+	case VFIO_GFX_PLANE_TYPE_REGION:
+		if (!(offer & VGPU_OFFER_REGION))
+			return -EINVAL;
+		return vgpu_query_region_plane(vgpu, plane);
+	case VFIO_GFX_PLANE_TYPE_DMABUF:
+		if (!(offer & VGPU_OFFER_DMABUF))
+			return -EINVAL;
+		break;
+	default:
 		return -EINVAL;
 	}
-	if (plane->flags != VFIO_GFX_PLANE_TYPE_DMABUF)
-		return -EINVAL;
 
 	switch (plane->drm_plane_type) {
 	case DRM_PLANE_TYPE_PRIMARY:
@@ -41,17 +86,7 @@ int vgpu_query_gfx_plane(struct vgpu_state *vgpu,
 	regs = &vgpu->eng.active[idx];
 	surf = &vgpu->eng.surf[idx];
 
-	plane->drm_format = 0;
-	plane->drm_format_mod = 0;
-	plane->width = 0;
-	plane->height = 0;
-	plane->stride = 0;
-	plane->size = 0;
-	plane->x_pos = 0;
-	plane->y_pos = 0;
-	plane->x_hot = 0;
-	plane->y_hot = 0;
-	plane->dmabuf_id = 0;
+	vgpu_plane_clear(plane);
 
 	/* disabled or invalid: "no plane", as upstream drivers report it */
 	if (vgpu->eng.status[idx] != VGPU_PLANE_OK)

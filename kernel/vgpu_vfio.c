@@ -53,6 +53,8 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 
 	vgpu_engine_init(&vgpu->eng, vgpu->vram_size, vgpu->gtt_entries,
 			 type->max_width, type->max_height);
+	vgpu_edid_init(vgpu);
+	vgpu->offer = VGPU_OFFER_DMABUF;
 	vgpu_cfg_init(vgpu);
 	dev_info(vdev->dev, "%s: %u MiB VRAM, max %ux%u\n",
 		 type->type.pretty_name, type->vram_mb, type->max_width,
@@ -68,6 +70,7 @@ static void vgpu_release_dev(struct vfio_device *vdev)
 	vgpu_dmabuf_cache_clear(vgpu);
 	vgpu_vram_free(vgpu);
 	vgpu_gtt_free(vgpu);
+	vgpu_linear_free(vgpu);
 	vgpu_irq_release(vgpu);
 	vgpu_budget_release(vgpu->type);
 	mutex_destroy(&vgpu->lock);
@@ -133,6 +136,16 @@ static int vgpu_region_span(struct vgpu_state *vgpu, unsigned int index,
 		if (off >= (u64)vgpu->gtt_entries * VGPU_GTT_ENTRY_SIZE)
 			return -EINVAL;
 		break;
+	case VGPU_REGION_LINEAR:
+		if (!(vgpu->offer & VGPU_OFFER_REGION) ||
+		    off >= vgpu_linear_size(vgpu))
+			return -EINVAL;
+		*step = min_t(u64, count, PAGE_SIZE - (off & ~PAGE_MASK));
+		return 0;
+	case VGPU_REGION_EDID:
+		if (off >= vgpu_edid_region_size())
+			return -EINVAL;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -180,6 +193,12 @@ static int vgpu_access(struct vgpu_state *vgpu, unsigned int index, u64 off,
 		break;
 	case VFIO_PCI_BAR4_REGION_INDEX:
 		ret = vgpu_gtt_access(vgpu, off, buf, count, write);
+		break;
+	case VGPU_REGION_LINEAR:
+		ret = write ? -EINVAL : vgpu_linear_read(vgpu, off, buf, count);
+		break;
+	case VGPU_REGION_EDID:
+		ret = vgpu_edid_access(vgpu, off, buf, count, write);
 		break;
 	}
 	mutex_unlock(&vgpu->lock);
@@ -248,7 +267,29 @@ static ssize_t vgpu_write(struct vfio_device *vdev, const char __user *buf,
 
 static int vgpu_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
-	return vgpu_vram_mmap(vdev_to_vgpu(vdev), vma);
+	struct vgpu_state *vgpu = vdev_to_vgpu(vdev);
+	u64 start = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned long pgoff = (start & VGPU_OFFSET_MASK) >> PAGE_SHIFT;
+
+	if (start >> VGPU_REGION_SHIFT == VGPU_REGION_LINEAR) {
+		if (!(vgpu->offer & VGPU_OFFER_REGION))
+			return -EINVAL;
+		return vgpu_linear_mmap(vgpu, vma, pgoff);
+	}
+	return vgpu_vram_mmap(vgpu, vma);
+}
+
+static int vgpu_add_type_cap(struct vfio_info_cap *caps, u32 type,
+			     u32 subtype)
+{
+	struct vfio_region_info_cap_type cap = {
+		.header.id = VFIO_REGION_INFO_CAP_TYPE,
+		.header.version = 1,
+		.type = type,
+		.subtype = subtype,
+	};
+
+	return vfio_info_add_capability(caps, &cap.header, sizeof(cap));
 }
 
 /* BAR0 mixes mmappable VRAM and the trapped register page. */
@@ -278,7 +319,7 @@ static int vgpu_region_info(struct vgpu_state *vgpu,
 {
 	const u32 rw = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 
-	if (info->index >= VFIO_PCI_NUM_REGIONS)
+	if (info->index >= VGPU_NUM_REGIONS)
 		return -EINVAL;
 
 	info->offset = VGPU_REGION_OFFSET(info->index);
@@ -301,6 +342,18 @@ static int vgpu_region_info(struct vgpu_state *vgpu,
 		info->size = (u64)vgpu->gtt_entries * VGPU_GTT_ENTRY_SIZE;
 		info->flags = rw;
 		break;
+	case VGPU_REGION_LINEAR:
+		if (!(vgpu->offer & VGPU_OFFER_REGION))
+			break;
+		info->size = vgpu_linear_size(vgpu);
+		info->flags = VFIO_REGION_INFO_FLAG_READ |
+			      VFIO_REGION_INFO_FLAG_MMAP;
+		break;
+	case VGPU_REGION_EDID:
+		info->size = vgpu_edid_region_size();
+		info->flags = rw;
+		return vgpu_add_type_cap(caps, VFIO_REGION_TYPE_GFX,
+					 VFIO_REGION_SUBTYPE_GFX_EDID);
 	}
 	return 0;
 }
@@ -370,7 +423,8 @@ static long vgpu_ioctl_set_irqs(struct vgpu_state *vgpu, void __user *arg)
 	return vgpu_irq_set(vgpu, &hdr, arg + minsz);
 }
 
-long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg)
+long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg,
+			    u32 offer)
 {
 	unsigned long minsz =
 		offsetofend(struct vfio_device_gfx_plane_info, region_index);
@@ -381,7 +435,7 @@ long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg)
 		return -EFAULT;
 	if (plane.argsz < minsz)
 		return -EINVAL;
-	ret = vgpu_query_gfx_plane(vgpu, &plane);
+	ret = vgpu_query_gfx_plane(vgpu, &plane, offer);
 	if (ret)
 		return ret;
 	return copy_to_user(arg, &plane, minsz) ? -EFAULT : 0;
@@ -404,7 +458,7 @@ static long vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		if (info.argsz < minsz)
 			return -EINVAL;
 		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-		info.num_regions = VFIO_PCI_NUM_REGIONS;
+		info.num_regions = VGPU_NUM_REGIONS;
 		info.num_irqs = VGPU_NUM_IRQS;
 		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 	}
@@ -420,7 +474,7 @@ static long vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		mutex_unlock(&vgpu->lock);
 		return 0;
 	case VFIO_DEVICE_QUERY_GFX_PLANE:
-		return vgpu_ioctl_query_plane(vgpu, uarg);
+		return vgpu_ioctl_query_plane(vgpu, uarg, READ_ONCE(vgpu->offer));
 	case VFIO_DEVICE_GET_GFX_DMABUF: {
 		u32 id;
 

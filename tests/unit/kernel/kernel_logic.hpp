@@ -5,4 +5,5 @@ extern "C" {
 #include "plane_logic.h"
 #include "regs_logic.h"
 #include "damage_logic.h"
+#include "convert_logic.h"
 }

@@ -19,7 +19,8 @@ TEST_F(RegionInfo, DeviceInfo) {
     const auto info = device().vfio().info();
     EXPECT_NE(info.flags & VFIO_DEVICE_FLAGS_PCI, 0u);
     EXPECT_NE(info.flags & VFIO_DEVICE_FLAGS_RESET, 0u);
-    EXPECT_EQ(info.num_regions, static_cast<std::uint32_t>(VFIO_PCI_NUM_REGIONS));
+    // the PCI regions, then the linear-copy and EDID regions
+    EXPECT_EQ(info.num_regions, static_cast<std::uint32_t>(VGPU_NUM_REGIONS));
     // the standard PCI interrupts plus the display event interrupt
     EXPECT_EQ(info.num_irqs, static_cast<std::uint32_t>(VGPU_NUM_IRQS));
     EXPECT_EQ(VGPU_EVENT_IRQ_INDEX, VFIO_PCI_NUM_IRQS);

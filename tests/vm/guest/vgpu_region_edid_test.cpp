@@ -1,0 +1,216 @@
+// In-guest tests of what a VMM without GL uses: the plane types an instance
+// offers (sysfs plane_types), the linear-copy region behind
+// VFIO_GFX_PLANE_TYPE_REGION (detiled XRGB8888, damage-limited), and the EDID
+// region with the mode hint and hotplug interrupt the guest sees.
+#include <sys/ioctl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <tuple>
+
+#include "display_device.hpp"
+#include "fbexport/error.hpp"
+#include "sysfs.hpp"
+#include "vgpu_fixture.hpp"
+
+namespace vmtest {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RegionTest : public VgpuTest {
+protected:
+    void set_plane_types(const std::string& types) {
+        vgpu::write_sysfs(instance().sysfs_path() + "/" VGPU_SYSFS_GROUP "/" VGPU_SYSFS_PLANE_TYPES,
+                          types);
+    }
+    std::string plane_types() {
+        return vgpu::read_sysfs(instance().sysfs_path() + "/" VGPU_SYSFS_GROUP
+                                                          "/" VGPU_SYSFS_PLANE_TYPES);
+    }
+    int query(std::uint32_t flags, vfio_device_gfx_plane_info& plane) {
+        plane = {};
+        plane.argsz = sizeof(plane);
+        plane.flags = flags;
+        plane.drm_plane_type = vgpu::drm_plane_primary;
+        return ::ioctl(device().vfio().fd(), VFIO_DEVICE_QUERY_GFX_PLANE, &plane);
+    }
+    // The linear copy as XRGB8888 words, read from the region.
+    std::vector<std::uint32_t> read_copy(const vfio_device_gfx_plane_info& plane) {
+        const auto region = device().vfio().region_info(plane.region_index);
+        std::vector<std::uint32_t> pixels(std::size_t{plane.width} * plane.height);
+        device().vfio().read(region.offset, pixels.data(), pixels.size() * 4, "linear copy");
+        return pixels;
+    }
+};
+
+TEST_F(RegionTest, PlaneTypesChooseWhatTheVfioFdOffers) {
+    vfio_device_gfx_plane_info plane{};
+    EXPECT_EQ(plane_types(), VGPU_PLANE_TYPES_DMABUF);
+    EXPECT_EQ(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_DMABUF, plane), 0);
+    EXPECT_LT(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_REGION, plane), 0);
+    EXPECT_EQ(device().vfio().region_info(VGPU_REGION_LINEAR).size, 0u);
+
+    set_plane_types(VGPU_PLANE_TYPES_REGION);
+    EXPECT_EQ(plane_types(), VGPU_PLANE_TYPES_REGION);
+    EXPECT_LT(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_DMABUF, plane), 0);
+    EXPECT_EQ(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_REGION, plane), 0);
+    const auto region = device().vfio().region_info(VGPU_REGION_LINEAR);
+    EXPECT_EQ(region.size, 1280u * 1024 * 4);
+    EXPECT_TRUE(region.mappable());
+    EXPECT_FALSE(region.writable());
+
+    set_plane_types(VGPU_PLANE_TYPES_BOTH);
+    EXPECT_EQ(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_DMABUF, plane), 0);
+    EXPECT_EQ(query(VFIO_GFX_PLANE_TYPE_PROBE | VFIO_GFX_PLANE_TYPE_REGION, plane), 0);
+    EXPECT_THROW(set_plane_types("opengl"), fbx::Error);
+
+    // the display-export device always offers dma-bufs
+    set_plane_types(VGPU_PLANE_TYPES_REGION);
+    show(VGPU_PLANE_PRIMARY,
+         vgpu::make_plane(fbx::supported_formats()[0], fbx::supported_modifiers()[0], 64, 64, 0));
+    vgpu::DisplayDevice display(instance().uuid());
+    EXPECT_NE(display.query_plane(vgpu::drm_plane_primary).dmabuf_id, 0u);
+}
+
+// A 16-bit-per-channel colour as the region's 8-bit XRGB8888 (top bits).
+std::uint32_t xrgb(const vgpu::Color& c) {
+    return std::uint32_t(c.r >> 8) << 16 | std::uint32_t(c.g >> 8) << 8 | std::uint32_t(c.b >> 8);
+}
+
+using Combination = std::tuple<fbx::PixelFormat, fbx::Modifier>;
+class LinearCopy : public RegionTest, public ::testing::WithParamInterface<Combination> {};
+
+TEST_P(LinearCopy, IsTheDetiledPictureAndFollowsDamage) {
+    const auto& [format, modifier] = GetParam();
+    auto& d = device();
+    set_plane_types(VGPU_PLANE_TYPES_REGION);
+    const vgpu::PlaneConfig plane = vgpu::make_plane(format, modifier, 200, 90, 1u << 20);
+    d.draw(plane, vgpu::Pattern::noise, 1);
+    show(VGPU_PLANE_PRIMARY, plane);
+
+    vfio_device_gfx_plane_info info{};
+    ASSERT_EQ(query(VFIO_GFX_PLANE_TYPE_REGION, info), 0) << errno_text(errno);
+    EXPECT_EQ(info.drm_format, fbx::supported_formats()[0].fourcc);  // XRGB8888
+    EXPECT_EQ(info.drm_format_mod, 0u);
+    EXPECT_EQ(info.width, 200u);
+    EXPECT_EQ(info.stride, 800u);
+    EXPECT_EQ(info.region_index, std::uint32_t{VGPU_REGION_LINEAR});
+    const auto surface = vgpu::plane_surface(plane, d.vram().data() + plane.offset, 8u << 20);
+    ASSERT_TRUE(surface.has_value());
+    auto pixel = [&](std::uint32_t x, std::uint32_t y) {
+        return xrgb(vgpu::read_pixel(*surface, d.vram().data() + plane.offset, x, y));
+    };
+    std::vector<std::uint32_t> copy = read_copy(info);
+    for (std::uint32_t y = 0; y < 90; y += 7) {
+        for (std::uint32_t x = 0; x < 200; x += 3) {
+            ASSERT_EQ(copy[y * 200 + x] & 0xffffff, pixel(x, y)) << "pixel " << x << "," << y;
+        }
+    }
+
+    // the guest posts damage: only the posted rectangle is copied again
+    d.draw(plane, vgpu::Pattern::noise, 2);
+    d.post_damage(VGPU_PLANE_PRIMARY, 10, 20, 30, 5);
+    ASSERT_EQ(query(VFIO_GFX_PLANE_TYPE_REGION, info), 0);
+    copy = read_copy(info);
+    EXPECT_EQ(copy[22 * 200 + 15] & 0xffffff, pixel(15, 22)) << "damaged pixel not copied";
+    // frame 2 differs from frame 1 at (100, 60) for the noise pattern; the
+    // undamaged copy keeps frame 1 there
+    const vgpu::Color old_c = vgpu::decode_pixel(
+        format,
+        vgpu::encode_pixel(format, vgpu::pattern_color(vgpu::Pattern::noise, 100, 60, 200, 90, 1)));
+    EXPECT_EQ(copy[60 * 200 + 100] & 0xffffff, xrgb(old_c))
+        << "pixel outside the damage was copied";
+}
+
+std::string combination_name(const ::testing::TestParamInfo<Combination>& info) {
+    std::string name =
+        std::string(std::get<0>(info.param).name) + "_" + std::string(std::get<1>(info.param).name);
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, LinearCopy,
+                         ::testing::Combine(::testing::ValuesIn(fbx::supported_formats().begin(),
+                                                                fbx::supported_formats().end()),
+                                            ::testing::ValuesIn(fbx::supported_modifiers().begin(),
+                                                                fbx::supported_modifiers().end())),
+                         combination_name);
+
+// An EDID block whose first detailed timing is `w` x `h`.
+std::vector<std::uint8_t> edid_block(std::uint32_t w, std::uint32_t h) {
+    std::vector<std::uint8_t> edid(128, 0);
+    const std::uint8_t header[8] = {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0};
+    std::memcpy(edid.data(), header, 8);
+    edid[54] = 0x01;
+    edid[55] = 0x1d;
+    edid[56] = std::uint8_t(w);
+    edid[58] = std::uint8_t((w >> 8) << 4);
+    edid[59] = std::uint8_t(h);
+    edid[61] = std::uint8_t((h >> 8) << 4);
+    return edid;
+}
+
+// The VMM's side of the EDID region, following <linux/vfio.h>'s protocol.
+TEST_F(RegionTest, EdidRoundTripReachesTheGuest) {
+    auto& d = device();
+    const auto region = d.vfio().region_info(VGPU_REGION_EDID);
+    ASSERT_GT(region.size, 0u);
+    EXPECT_NE(std::find(region.cap_ids.begin(), region.cap_ids.end(),
+                        std::uint16_t{VFIO_REGION_INFO_CAP_TYPE}),
+              region.cap_ids.end());
+    vfio_region_gfx_edid regs{};
+    d.vfio().read(region.offset, &regs, sizeof(regs), "EDID region header");
+    EXPECT_EQ(regs.max_xres, 1280u);
+    EXPECT_EQ(regs.max_yres, 1024u);
+    EXPECT_EQ(regs.link_state, std::uint32_t{VFIO_DEVICE_GFX_LINK_STATE_UP});
+    ASSERT_GE(regs.edid_max_size, 128u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_LINK_STATE), 1u);
+
+    vgpu::DisplayDevice display(instance().uuid());
+    const fbx::UniqueFd irq = d.enable_flip_irq(vgpu::IrqMode::msi);
+    d.write_reg(VGPU_REG_INT_ENABLE, VGPU_INT_ALL);
+    const auto field = [&](std::uint32_t off, std::uint32_t value) {
+        d.vfio().write(region.offset + off, &value, 4, "EDID region field");
+    };
+    field(offsetof(vfio_region_gfx_edid, link_state), VFIO_DEVICE_GFX_LINK_STATE_DOWN);
+    EXPECT_EQ(d.read_reg(VGPU_REG_LINK_STATE), 0u);
+    EXPECT_TRUE(vgpu::VgpuDevice::wait_eventfd(irq.get(), 1000ms));
+    d.ack_irqs(VGPU_INT_HOTPLUG);
+
+    const auto blob = edid_block(1024, 768);
+    d.vfio().write(region.offset + regs.edid_offset, blob.data(), blob.size(), "EDID blob");
+    field(offsetof(vfio_region_gfx_edid, edid_size), 128);
+    EXPECT_EQ(d.read_reg(VGPU_REG_EDID_SIZE), 0u) << "blob visible before link up";
+    field(offsetof(vfio_region_gfx_edid, link_state), VFIO_DEVICE_GFX_LINK_STATE_UP);
+
+    EXPECT_TRUE(vgpu::VgpuDevice::wait_eventfd(irq.get(), 1000ms));
+    EXPECT_NE(d.read_reg(VGPU_REG_INT_STATUS) & VGPU_INT_HOTPLUG, 0u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_LINK_STATE), 1u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_EDID_SIZE), 128u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_WIDTH), 1024u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_HEIGHT), 768u);
+    std::vector<std::uint8_t> seen(128);
+    for (std::uint32_t i = 0; i < 128; i += 4) {
+        const std::uint32_t word = d.read_reg(VGPU_REG_EDID_BASE + i);
+        std::memcpy(&seen[i], &word, 4);
+    }
+    EXPECT_EQ(seen, blob);
+    const auto events = display.drain();
+    ASSERT_EQ(events.size(), 2u);  // link down, link up
+    EXPECT_EQ(events[1].type, std::uint32_t{VGPU_EVENT_HOTPLUG});
+
+    // read-only fields and oversized blobs are refused
+    std::uint32_t value = 1;
+    EXPECT_THROW(d.vfio().write(region.offset + offsetof(vfio_region_gfx_edid, max_xres), &value, 4,
+                                "max_xres"),
+                 fbx::Error);
+    value = regs.edid_max_size + 1;
+    EXPECT_THROW(d.vfio().write(region.offset + offsetof(vfio_region_gfx_edid, edid_size), &value,
+                                4, "edid_size"),
+                 fbx::Error);
+}
+
+}  // namespace
+}  // namespace vmtest
