@@ -237,6 +237,15 @@ void VncSink::damaged(std::span<const Rect> rects) {
     }
 }
 
+void VncSink::adopt_client(UniqueFd socket) {
+    // What libvncserver's own listener thread does with a socket it accepted.
+    // On failure rfbNewClient closes the socket and logs why.
+    rfbClientPtr cl = rfbNewClient(server_->screen.get(), socket.release());
+    if (cl != nullptr && !cl->onHold) {
+        rfbStartOnHoldClient(cl);
+    }
+}
+
 void VncSink::set_cursor(const CursorImage* cursor) {
     rfbCursorPtr shape = nullptr;
     if (cursor != nullptr && cursor->width > 0 && cursor->height > 0) {

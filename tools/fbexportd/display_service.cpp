@@ -17,7 +17,8 @@ std::chrono::milliseconds period_of(std::uint32_t per_second) {
 
 DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                                std::unique_ptr<Converter> converter, const VncOptions& vnc,
-                               const StreamOptions& streams, PollRateConfig rate)
+                               const StreamOptions& streams, const BrowserOptions& browser,
+                               PollRateConfig rate)
     : loop_(loop),
       source_(std::move(source)),
       converter_(std::move(converter)),
@@ -52,6 +53,11 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
         });
     });
     update_cursor(first->cursor);
+    if (browser.http) {
+        web_ = std::make_unique<WebServer>(
+            *browser.http, browser.root, "vnc.html", vnc.password.has_value(),
+            [this](UniqueFd socket) { vnc_->adopt_client(std::move(socket)); });
+    }
 
     if (stream_options_.any()) {
         streams_ = std::make_unique<VideoStreams>(
@@ -87,7 +93,15 @@ DisplayService::~DisplayService() {
         loop_.unwatch(fd);
     }
     streams_.reset();  // stops the pipelines before the framebuffer goes
+    web_.reset();      // hands no more clients to the VNC sink
     vnc_.reset();      // joins the client threads before the framebuffer goes
+}
+
+std::optional<std::string> DisplayService::browser_url() const {
+    if (!web_) {
+        return std::nullopt;
+    }
+    return web_->url();
 }
 
 std::uint32_t DisplayService::consumers() const {

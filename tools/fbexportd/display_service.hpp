@@ -10,6 +10,7 @@
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/stream_options.hpp"
 #include "encoders/vnc_sink.hpp"
+#include "encoders/web_server.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/poll_rate.hpp"
 #include "fbexport/source.hpp"
@@ -17,6 +18,12 @@
 namespace fbx {
 
 class VideoStreams;
+
+// The browser viewer: noVNC's files and the VNC sink's WebSocket on one port.
+struct BrowserOptions {
+    std::optional<ListenAddress> http;  // none: no web server
+    std::string root;                   // noVNC's folder (Debian: /usr/share/novnc)
+};
 
 // One display served: a source polled at the adaptive rate, its damage
 // converted into a shadow framebuffer, and that framebuffer served over VNC
@@ -36,7 +43,8 @@ public:
     // that fails later stops the loop; failure() then says why.
     DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                    std::unique_ptr<Converter> converter, const VncOptions& vnc,
-                   const StreamOptions& streams = {}, PollRateConfig rate = {});
+                   const StreamOptions& streams = {}, const BrowserOptions& browser = {},
+                   PollRateConfig rate = {});
     DisplayService(const DisplayService&) = delete;
     DisplayService& operator=(const DisplayService&) = delete;
     ~DisplayService();
@@ -50,6 +58,8 @@ public:
 
     // The streams, or null when none was asked for.
     VideoStreams* streams() { return streams_.get(); }
+    // The page to open in a browser, when --http serves one.
+    std::optional<std::string> browser_url() const;
     // Why a stream stopped the service, if one did.
     const std::optional<std::string>& failure() const { return failure_; }
     // Ends the streams (files are finalised); call after the loop has returned.
@@ -80,6 +90,7 @@ private:
     PollRate rate_;
     Timer timer_;
     std::unique_ptr<VncSink> vnc_;
+    std::unique_ptr<WebServer> web_;  // declared after vnc_: gone before it
     std::uint32_t vnc_clients_ = 0;
     Statistics stats_;
 

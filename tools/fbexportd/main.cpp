@@ -38,6 +38,10 @@ constexpr const char* usage_text =
     "                            [::1]:5900. Listening off loopback requires a password\n"
     "  --vnc-password-file FILE  require VNC authentication with the password on the\n"
     "                            first line of FILE (RFB uses its first 8 characters)\n"
+    "  --http ADDR:PORT          serve the desktop to web browsers: noVNC (Debian's\n"
+    "                            novnc package) and its WebSocket on one port, e.g.\n"
+    "                            --http 127.0.0.1:6080, then open the URL printed at\n"
+    "                            start. Off loopback it requires --vnc-password-file\n"
     "  --log-level LEVEL         error, warn, info (default) or debug\n"
     "  -h, --help                show this help and exit\n"
     "  --version                 show the version and exit\n";
@@ -52,11 +56,12 @@ constexpr const char* usage_tail =
     "  fbexportd --record desktop.mkv --rtsp 127.0.0.1:8554, then Ctrl-C to finish\n"
     "  the file\n";
 
-enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id, convert_id };
+enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id, convert_id, http_id };
 
 struct Options {
     std::string source = "demo";
     VncOptions vnc;
+    BrowserOptions browser{std::nullopt, FBEXPORT_NOVNC_DIR};
     cli::DemoCommandLine demo;
     cli::StreamCommandLine streams;
     ConvertMode convert = ConvertMode::automatic;
@@ -70,6 +75,7 @@ Options parse(int argc, char** argv) {
         {"source", required_argument, nullptr, source_id},
         {"vnc", required_argument, nullptr, vnc_id},
         {"vnc-password-file", required_argument, nullptr, password_id},
+        {"http", required_argument, nullptr, http_id},
         {"log-level", required_argument, nullptr, log_level_id},
         {"convert", required_argument, nullptr, convert_id},
         {"help", no_argument, nullptr, 'h'},
@@ -100,6 +106,13 @@ Options parse(int argc, char** argv) {
                     opts.vnc.address = parse_listen_address(optarg);
                 } catch (const Error& e) {
                     throw cli::UsageError(std::string("--vnc: ") + e.what());
+                }
+                break;
+            case http_id:
+                try {
+                    opts.browser.http = parse_listen_address(optarg);
+                } catch (const Error& e) {
+                    throw cli::UsageError(std::string("--http: ") + e.what());
                 }
                 break;
             case password_id:
@@ -158,12 +171,16 @@ int serve(Options& opts) {
         // --convert=gl without GL fails here: the user asked for it, so no
         // silent fallback to the CPU.
         DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()),
-                               make_converter(opts.convert), opts.vnc, opts.streams.streams());
+                               make_converter(opts.convert), opts.vnc, opts.streams.streams(),
+                               opts.browser);
         const std::string where = opts.vnc.address.to_string();
+        const std::string viewer =
+            (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]" : opts.vnc.address.host) +
+            "::" + std::to_string(opts.vnc.address.port);
+        const auto url = service.browser_url();
         log(LogLevel::info, "fbexportd")
-            << "ready: connect a VNC viewer to " << where << " (e.g. vncviewer "
-            << (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]" : opts.vnc.address.host)
-            << "::" << opts.vnc.address.port << ")";
+            << "ready: " << (url ? "open " + *url + " in a browser, or " : std::string())
+            << "connect a VNC viewer to " << where << " (e.g. vncviewer " << viewer << ")";
         const int signal = loop.run();
         const auto& stats = service.statistics();
         log(LogLevel::info, "fbexportd")

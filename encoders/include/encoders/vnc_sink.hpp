@@ -9,6 +9,7 @@
 
 #include "encoders/listen_address.hpp"
 #include "fbexport/rect.hpp"
+#include "fbexport/unique_fd.hpp"
 
 namespace fbx {
 
@@ -49,6 +50,12 @@ public:
 
     // These pixels of the shadow framebuffer changed.
     void damaged(std::span<const Rect> rects);
+
+    // Serves a client that connected elsewhere: the web server hands over
+    // WebSocket requests unread, and libvncserver's own WebSocket support
+    // does the handshake (as it does on the VNC port), then RFB as usual,
+    // password included. From any thread.
+    void adopt_client(UniqueFd socket);
 
     // The cursor plane's image changed; nullptr hides the cursor.
     void set_cursor(const CursorImage* cursor);
