@@ -29,14 +29,14 @@ static int vgpu_query_region_plane(struct vgpu_state *vgpu,
 {
 	int ret = 0;
 
-	if (plane->drm_plane_type != DRM_PLANE_TYPE_PRIMARY &&
-	    plane->drm_plane_type != DRM_PLANE_TYPE_CURSOR)
-		return -EINVAL;
 	mutex_lock(&vgpu->lock);
 	vgpu_plane_clear(plane);
 	plane->region_index = VGPU_REGION_LINEAR;
-	/* no cursor copy: the region consumer gets the primary only */
-	if (plane->drm_plane_type == DRM_PLANE_TYPE_PRIMARY)
+	/*
+	 * The region holds the primary plane only. QEMU asks without setting
+	 * drm_plane_type (0), so anything but the cursor means the primary.
+	 */
+	if (plane->drm_plane_type != DRM_PLANE_TYPE_CURSOR)
 		ret = vgpu_linear_query(vgpu, plane);
 	mutex_unlock(&vgpu->lock);
 	return ret;
