@@ -25,9 +25,13 @@ LocalStream::LocalStream(std::string name, gst::PipelinePtr pipeline, GstCaps* c
     gst_bus_set_sync_handler(bus.get(), on_message, this, nullptr);
 
     if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        std::lock_guard lock(mutex_);
+        // The members go in reverse order on a throw, the mutex before the
+        // pipeline: stop the pipeline and its bus handler here first.
+        gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+        gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
+        inlet_.reset();
         throw Error(name_ + ": the pipeline cannot start" +
-                    (failed_ ? "" : " (no error message from GStreamer)"));
+                    (failed_ ? " (see the error above)" : " (no error message from GStreamer)"));
     }
 }
 

@@ -91,6 +91,32 @@ void StreamInlet::request_keyframe(GstClockTime pts) {
     last_keyframe_ = pts;
 }
 
+GstBuffer* StreamInlet::share(GstBuffer* frame) {
+    // Each stream needs its own timestamps on the same pixels. A plain
+    // gst_buffer_copy() would share the memory, and a pool throws away a
+    // buffer whose memory is still shared when it comes back: a fresh 8 MB
+    // allocation every frame. A read-only buffer over the frame's mapped
+    // pixels, holding the frame until the stream is done with it, lets the
+    // frame go back to its pool intact.
+    struct Lease {
+        GstBuffer* frame;
+        GstMapInfo map;
+    };
+    auto* lease = new Lease{gst_buffer_ref(frame), {}};
+    if (!gst_buffer_map(frame, &lease->map, GST_MAP_READ)) {
+        gst_buffer_unref(lease->frame);
+        delete lease;
+        return nullptr;
+    }
+    return gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, lease->map.data, lease->map.size,
+                                       0, lease->map.size, lease, [](gpointer data) {
+                                           auto* l = static_cast<Lease*>(data);
+                                           gst_buffer_unmap(l->frame, &l->map);
+                                           gst_buffer_unref(l->frame);
+                                           delete l;
+                                       });
+}
+
 void StreamInlet::push(GstBuffer* frame, GstClockTime capture) {
     GstElement* src = appsrc_.get();
     GST_OBJECT_LOCK(src);
@@ -107,9 +133,11 @@ void StreamInlet::push(GstBuffer* frame, GstClockTime capture) {
         pts = last_pts_ + 1;
     }
     last_pts_ = pts;
-    // A copy of the buffer's header only: the pixels are shared by every
-    // stream, and each needs its own timestamps.
-    GstBuffer* stamped = gst_buffer_copy(frame);
+    GstBuffer* stamped = share(frame);
+    if (!stamped) {
+        log(LogLevel::warn, component) << name_ << ": cannot map a frame to share it";
+        return;
+    }
     GST_BUFFER_PTS(stamped) = pts;
     GST_BUFFER_DTS(stamped) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DURATION(stamped) = GST_CLOCK_TIME_NONE;

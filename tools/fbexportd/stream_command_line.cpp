@@ -74,12 +74,15 @@ std::string_view StreamCommandLine::help() {
            "                            off loopback requires --rtsp-credentials-file\n"
            "  --rtsp-credentials-file FILE\n"
            "                            require RTSP Digest authentication with USER:PASSWORD\n"
-           "                            from the first line of FILE\n"
+           "                            from the first line of FILE, e.g. a file holding\n"
+           "                            viewer:secret, then rtspsrc user-id=viewer\n"
+           "                            user-pw=secret\n"
            "  --gst-pipeline TAIL       feed a pipeline of your own: TAIL in gst-launch syntax\n"
            "                            takes raw video (BGRx), e.g. --gst-pipeline\n"
            "                            'videoconvert ! vp8enc deadline=1 ! webmmux !\n"
            "                            filesink location=desktop.webm'\n"
-           "  --stream-fps N            the most frames a second streams get (default 30)\n";
+           "  --stream-fps N            the most frames a second streams get (default 30),\n"
+           "                            e.g. --stream-fps 15\n";
 }
 
 bool StreamCommandLine::take(int id, const char* value) {

@@ -54,6 +54,8 @@ private:
     static GstPadProbeReturn count_out(GstPad*, GstPadProbeInfo*, gpointer self);
     static GstPadProbeReturn time_encoded(GstPad*, GstPadProbeInfo* info, gpointer self);
     void request_keyframe(GstClockTime pts);
+    // A buffer of its own over `frame`'s pixels (no copy), for timestamps.
+    static GstBuffer* share(GstBuffer* frame);
 
     std::string name_;
     gst::ElementPtr appsrc_;

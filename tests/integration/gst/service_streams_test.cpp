@@ -325,6 +325,24 @@ TEST_F(ServiceStreams, SlowConsumerMakesDropsNotQueues) {
     EXPECT_GE(line.dropped, line.frames - 12) << service.log();
 }
 
+// Without stream options the service never initialises GStreamer: a fresh
+// registry path stays unwritten (gst_init() writes one at once). With one
+// stream it is written, which shows the check can fail.
+TEST_F(ServiceStreams, NoStreamsNoGStreamer) {
+    const std::string saved = std::getenv("GST_REGISTRY");
+    for (const bool stream : {false, true}) {
+        const fs::path registry = dir_ / (stream ? "with.bin" : "without.bin");
+        setenv("GST_REGISTRY", registry.c_str(), 1);
+        auto service =
+            start(stream ? std::vector<std::string>{"--record", (dir_ / "x.mkv").string()}
+                         : std::vector<std::string>{});
+        setenv("GST_REGISTRY", saved.c_str(), 1);
+        std::this_thread::sleep_for(300ms);
+        EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();
+        EXPECT_EQ(fs::exists(registry), stream) << registry;
+    }
+}
+
 TEST_F(ServiceStreams, MissingForcedEncoderFailsClearly) {
     // A candidate this machine cannot use (no plugin or no device).
     std::string missing;
@@ -387,8 +405,9 @@ TEST_F(ServiceStreams, HelpExplainsEveryStreamOptionWithAnExample) {
     for (const char* text :
          {"--encoder NAME", "e.g. --encoder x264enc", "--record FILE", "e.g. --record desktop.mkv",
           "--rtp HOST:PORT", "e.g. --rtp 127.0.0.1:5004", "--rtsp ADDR:PORT",
-          "--rtsp 127.0.0.1:8554", "--gst-pipeline TAIL", "--stream-fps N",
-          "--rtsp-credentials-file FILE"}) {
+          "--rtsp 127.0.0.1:8554", "--gst-pipeline TAIL", "--stream-fps N", "e.g. --stream-fps 15",
+          "user-pw=secret", "--rtsp-credentials-file FILE", "--http ADDR:PORT",
+          "--http 127.0.0.1:6080"}) {
         EXPECT_NE(help.output.find(text), std::string::npos) << text << "\n" << help.output;
     }
 }
