@@ -10,7 +10,7 @@
 namespace vmtest {
 namespace {
 
-using Combination = std::tuple<fbx::PixelFormat, fbx::Modifier>;
+using Combination = FormatModifier;
 
 class DmabufExport : public VgpuTest, public ::testing::WithParamInterface<Combination> {};
 using DisplayExport = VgpuTest;
@@ -80,23 +80,8 @@ TEST_P(DmabufExport, VramPixelsReachTheDmabuf) {
         << "guest writes after the export do not show in the dma-buf";
 }
 
-std::string combination_name(const ::testing::TestParamInfo<Combination>& info) {
-    std::string name =
-        std::string(std::get<0>(info.param).name) + "_" + std::string(std::get<1>(info.param).name);
-    for (char& c : name) {
-        if (c == '-') {
-            c = '_';
-        }
-    }
-    return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, DmabufExport,
-                         ::testing::Combine(::testing::ValuesIn(fbx::supported_formats().begin(),
-                                                                fbx::supported_formats().end()),
-                                            ::testing::ValuesIn(fbx::supported_modifiers().begin(),
-                                                                fbx::supported_modifiers().end())),
-                         combination_name);
+INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, DmabufExport, every_format_and_modifier(),
+                         format_modifier_name);
 
 // A dma-buf stays usable after the VFIO device fd that exported it is closed.
 TEST_F(DisplayExport, DmabufOutlivesTheVfioFd) {

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -122,6 +123,13 @@ std::chrono::seconds stress_duration(std::chrono::seconds fallback) {
     char* end = nullptr;
     const long value = std::strtol(text, &end, 10);
     return *end == '\0' && value > 0 ? std::chrono::seconds(value) : fallback;
+}
+
+std::string format_modifier_name(const ::testing::TestParamInfo<FormatModifier>& info) {
+    std::string name =
+        std::string(std::get<0>(info.param).name) + "_" + std::string(std::get<1>(info.param).name);
+    std::replace(name.begin(), name.end(), '-', '_');
+    return name;
 }
 
 }  // namespace vmtest

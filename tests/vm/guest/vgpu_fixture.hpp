@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -65,6 +66,18 @@ std::optional<std::size_t> first_difference(const std::uint8_t* a, const std::ui
                                             std::size_t size);
 
 std::string errno_text(int err);
+
+// Tests run once per format and modifier of kernel/ABI.md:
+//   INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, Suite, every_format_and_modifier(),
+//                            format_modifier_name);
+using FormatModifier = std::tuple<fbx::PixelFormat, fbx::Modifier>;
+inline auto every_format_and_modifier() {
+    return ::testing::Combine(
+        ::testing::ValuesIn(fbx::supported_formats().begin(), fbx::supported_formats().end()),
+        ::testing::ValuesIn(fbx::supported_modifiers().begin(), fbx::supported_modifiers().end()));
+}
+// "XRGB8888_x_tiled": a test name gtest accepts.
+std::string format_modifier_name(const ::testing::TestParamInfo<FormatModifier>& info);
 
 // New kernel log records since construction (/dev/kmsg, from its end).
 class KernelLog {

@@ -70,7 +70,7 @@ protected:
     std::unique_ptr<vgpu::GuestMemory> memory_;
 };
 
-using Combination = std::tuple<fbx::PixelFormat, fbx::Modifier>;
+using Combination = FormatModifier;
 class GttSurface : public GttTest, public ::testing::WithParamInterface<Combination> {};
 
 TEST_P(GttSurface, PixelsReachTheDmabufThroughTheGtt) {
@@ -101,19 +101,8 @@ TEST_P(GttSurface, PixelsReachTheDmabufThroughTheGtt) {
     EXPECT_EQ(buf.map.data()[5], std::uint8_t(expected[5] ^ 0xff));
 }
 
-std::string combination_name(const ::testing::TestParamInfo<Combination>& info) {
-    std::string name =
-        std::string(std::get<0>(info.param).name) + "_" + std::string(std::get<1>(info.param).name);
-    std::replace(name.begin(), name.end(), '-', '_');
-    return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, GttSurface,
-                         ::testing::Combine(::testing::ValuesIn(fbx::supported_formats().begin(),
-                                                                fbx::supported_formats().end()),
-                                            ::testing::ValuesIn(fbx::supported_modifiers().begin(),
-                                                                fbx::supported_modifiers().end())),
-                         combination_name);
+INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, GttSurface, every_format_and_modifier(),
+                         format_modifier_name);
 
 TEST_F(GttTest, InvalidEntryMakesThePlaneNotReady) {
     auto& d = device();

@@ -79,7 +79,7 @@ std::uint32_t xrgb(const vgpu::Color& c) {
     return std::uint32_t(c.r >> 8) << 16 | std::uint32_t(c.g >> 8) << 8 | std::uint32_t(c.b >> 8);
 }
 
-using Combination = std::tuple<fbx::PixelFormat, fbx::Modifier>;
+using Combination = FormatModifier;
 class LinearCopy : public RegionTest, public ::testing::WithParamInterface<Combination> {};
 
 TEST_P(LinearCopy, IsTheDetiledPictureAndFollowsDamage) {
@@ -124,19 +124,8 @@ TEST_P(LinearCopy, IsTheDetiledPictureAndFollowsDamage) {
         << "pixel outside the damage was copied";
 }
 
-std::string combination_name(const ::testing::TestParamInfo<Combination>& info) {
-    std::string name =
-        std::string(std::get<0>(info.param).name) + "_" + std::string(std::get<1>(info.param).name);
-    std::replace(name.begin(), name.end(), '-', '_');
-    return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, LinearCopy,
-                         ::testing::Combine(::testing::ValuesIn(fbx::supported_formats().begin(),
-                                                                fbx::supported_formats().end()),
-                                            ::testing::ValuesIn(fbx::supported_modifiers().begin(),
-                                                                fbx::supported_modifiers().end())),
-                         combination_name);
+INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, LinearCopy, every_format_and_modifier(),
+                         format_modifier_name);
 
 // An EDID block whose first detailed timing is `w` x `h`.
 std::vector<std::uint8_t> edid_block(std::uint32_t w, std::uint32_t h) {
