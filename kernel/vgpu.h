@@ -25,6 +25,7 @@
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 
 #include "regs_logic.h"
 #include "convert_logic.h"
@@ -108,6 +109,12 @@ struct vgpu_state {
 	struct vgpu_rect linear_damage[VGPU_EVENT_MAX_RECTS];
 	u32 n_linear_damage;
 	u64 linear_copies;
+
+	/* dirty VRAM tracking (vgpu_dirty.c) */
+	struct inode *vram_inode;	/* owns the VRAM pages' address_space */
+	unsigned long *dirty;		/* bit per VRAM page, atomic ops */
+	struct delayed_work dirty_work;
+	u64 dirty_collections;
 
 	/* EDID region as the VMM writes it */
 	struct vfio_region_gfx_edid edid_regs;
@@ -194,6 +201,13 @@ int vgpu_linear_query(struct vgpu_state *vgpu,
 int vgpu_linear_mmap(struct vgpu_state *vgpu, struct vm_area_struct *vma,
 		     unsigned long pgoff);
 int vgpu_linear_read(struct vgpu_state *vgpu, u64 off, void *buf, u32 count);
+
+/* vgpu_dirty.c */
+int vgpu_dirty_init(struct vgpu_state *vgpu);
+void vgpu_dirty_free(struct vgpu_state *vgpu);
+struct address_space *vgpu_vram_mapping(struct vgpu_state *vgpu);
+void vgpu_dirty_mark(struct vgpu_state *vgpu, unsigned long pgoff);
+vm_fault_t vgpu_dirty_mkwrite(struct vm_fault *vmf);
 
 /* vgpu_edid.c */
 u64 vgpu_edid_region_size(void);

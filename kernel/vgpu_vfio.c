@@ -43,7 +43,10 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 	ret = vgpu_vram_init(vgpu);
 	if (!ret)
 		ret = vgpu_gtt_init(vgpu);
+	if (!ret)
+		ret = vgpu_dirty_init(vgpu);
 	if (ret) {
+		vgpu_dirty_free(vgpu);
 		vgpu_gtt_free(vgpu);
 		vgpu_vram_free(vgpu);
 		mutex_destroy(&vgpu->lock);
@@ -68,7 +71,9 @@ static void vgpu_release_dev(struct vfio_device *vdev)
 	struct vgpu_state *vgpu = vdev_to_vgpu(vdev);
 
 	vgpu_dmabuf_cache_clear(vgpu);
+	cancel_delayed_work_sync(&vgpu->dirty_work);
 	vgpu_vram_free(vgpu);
+	vgpu_dirty_free(vgpu);
 	vgpu_gtt_free(vgpu);
 	vgpu_linear_free(vgpu);
 	vgpu_irq_release(vgpu);

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/highmem.h>
+#include <linux/pagemap.h>
 
 #include "vgpu.h"
 
@@ -20,15 +21,27 @@ int vgpu_vram_init(struct vgpu_state *vgpu)
 	return vgpu->pages ? 0 : -ENOMEM;
 }
 
+/*
+ * No mapping of VRAM is left (they hold the VFIO file, and so the
+ * instance). Pages a dma-buf still holds become plain pages: the page
+ * allocator insists on a NULL mapping when they are finally freed.
+ */
 void vgpu_vram_free(struct vgpu_state *vgpu)
 {
 	unsigned long i;
 
 	if (!vgpu->pages)
 		return;
-	for (i = 0; i < vgpu->vram_pages; i++)
-		if (vgpu->pages[i])
-			put_page(vgpu->pages[i]);
+	for (i = 0; i < vgpu->vram_pages; i++) {
+		struct page *page = vgpu->pages[i];
+
+		if (!page)
+			continue;
+		lock_page(page);
+		page->mapping = NULL;
+		unlock_page(page);
+		put_page(page);
+	}
 	kvfree(vgpu->pages);
 	vgpu->pages = NULL;
 }
@@ -51,7 +64,10 @@ struct page *vgpu_vram_get_page(struct vgpu_state *vgpu, unsigned long pgoff)
 		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
 		if (!page)
 			return NULL;
-		vgpu->pages[pgoff] = page;
+		/* for the reverse map dirty tracking walks (vgpu_dirty.c) */
+		page->mapping = vgpu_vram_mapping(vgpu);
+		page->index = pgoff;
+		WRITE_ONCE(vgpu->pages[pgoff], page);
 	}
 	get_page(page);
 	return page;
@@ -82,6 +98,8 @@ int vgpu_vram_access(struct vgpu_state *vgpu, u64 off, void *buf, u32 count,
 		memcpy(buf, map + in_page, count);
 	kunmap_local(map);
 	put_page(page);
+	if (write)
+		vgpu_dirty_mark(vgpu, pgoff);
 	return 0;
 }
 
@@ -107,6 +125,8 @@ static vm_fault_t vgpu_vram_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct vgpu_vram_vm_ops = {
 	.fault = vgpu_vram_fault,
+	/* writes fault once per collection: dirty tracking */
+	.page_mkwrite = vgpu_dirty_mkwrite,
 };
 
 /*
@@ -129,5 +149,12 @@ int vgpu_vram_mmap(struct vgpu_state *vgpu, struct vm_area_struct *vma)
 
 	vma->vm_ops = &vgpu_vram_vm_ops;
 	vma->vm_private_data = vgpu;
+	/*
+	 * The VFIO file's own mapping is shared with other anonymous-inode
+	 * files; link VRAM mappings into the instance's (as DRM does for its
+	 * device files) so folio_mkclean() finds exactly them. The vma is
+	 * linked into f_mapping after this returns.
+	 */
+	vma->vm_file->f_mapping = vgpu_vram_mapping(vgpu);
 	return 0;
 }

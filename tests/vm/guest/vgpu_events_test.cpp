@@ -212,6 +212,96 @@ TEST_F(EventsTest, DamageArrivesAsPostedAndCoalesces) {
     EXPECT_EQ(device().read_reg(VGPU_REG_DAMAGE_COUNT), 5u);
 }
 
+// A guest that posts no damage: writes to VRAM through its mapping (or
+// pwrite) become DAMAGE records of the rows or tiles they touched.
+struct Coverage {
+    std::uint32_t y0 = ~0u, y1 = 0, x0 = ~0u, x1 = 0;
+    void add(const vgpu_rect& r) {
+        y0 = std::min(y0, r.y);
+        y1 = std::max(y1, r.y + r.height);
+        x0 = std::min(x0, r.x);
+        x1 = std::max(x1, r.x + r.width);
+    }
+};
+
+Coverage wait_damage(const vgpu::DisplayDevice& display, std::uint32_t plane) {
+    Coverage c;
+    for (const vgpu_event& e : display.wait(2000ms)) {
+        if (e.type == VGPU_EVENT_DAMAGE && e.plane == plane) {
+            for (std::uint32_t i = 0; i < e.count; i++) {
+                c.add(e.u.rects[i]);
+            }
+        }
+    }
+    return c;
+}
+
+TEST_F(EventsTest, DirtyVramBecomesDamageWithoutPosts) {
+    auto& d = device();
+    vgpu::DisplayDevice display(instance().uuid());
+    show(VGPU_PLANE_PRIMARY, primary());  // 640x480 linear, stride 2560, at 0
+    const auto vram = d.vram();
+    display.drain();
+    ASSERT_EQ(d.read_reg(VGPU_REG_DAMAGE_MODE), std::uint32_t{VGPU_DAMAGE_MODE_TRACK});
+
+    std::memset(vram.data() + 100 * 2560, 0x5a, 20 * 2560);  // rows 100..119
+    Coverage c = wait_damage(display, VGPU_PLANE_PRIMARY);
+    EXPECT_LE(c.y0, 100u);
+    EXPECT_GE(c.y1, 120u);
+    EXPECT_LE(c.y1 - c.y0, 24u) << "dirty pages cover far more than the rows written";
+    EXPECT_EQ(c.x0, 0u);
+    EXPECT_EQ(c.x1, 640u);
+
+    // collected pages are write-protected again: the next write reports again
+    vram[300 * 2560 + 8] ^= 1;
+    c = wait_damage(display, VGPU_PLANE_PRIMARY);
+    EXPECT_LE(c.y0, 300u);
+    EXPECT_GT(c.y1, 300u);
+    EXPECT_LE(c.y1 - c.y0, 3u);
+
+    // pwrite through the region is tracked too
+    const std::uint32_t word = 0x00ff00ff;
+    d.vfio().write(d.vram_region().offset + 400 * 2560, &word, sizeof(word), "VRAM pwrite");
+    c = wait_damage(display, VGPU_PLANE_PRIMARY);
+    EXPECT_LE(c.y0, 400u);
+    EXPECT_GT(c.y1, 400u);
+
+    // writes outside any plane's surface make no record
+    vram[8u << 20] = 1;
+    EXPECT_TRUE(display.wait(200ms).empty());
+}
+
+TEST_F(EventsTest, DirtyTileOfATiledSurface) {
+    auto& d = device();
+    vgpu::DisplayDevice display(instance().uuid());
+    const vgpu::PlaneConfig plane = vgpu::make_plane(
+        fbx::supported_formats()[0], fbx::supported_modifiers()[1], 1024, 256, 2u << 20);
+    show(VGPU_PLANE_PRIMARY, plane);
+    const auto vram = d.vram();
+    display.drain();
+    // pixel (300, 30): X tile column 2, tile row 3
+    const std::uint32_t xb = 300 * 4, y = 30;
+    const std::uint64_t at =
+        (y / 8) * std::uint64_t{plane.stride} * 8 + (xb / 512) * 4096 + (y % 8) * 512 + xb % 512;
+    vram[plane.offset + at] ^= 0xff;
+    const Coverage c = wait_damage(display, VGPU_PLANE_PRIMARY);
+    EXPECT_EQ(c.x0, 256u);
+    EXPECT_EQ(c.x1, 384u);
+    EXPECT_EQ(c.y0, 24u);
+    EXPECT_EQ(c.y1, 32u);
+}
+
+TEST_F(EventsTest, PostedDamageTurnsDirtyTrackingOff) {
+    auto& d = device();
+    vgpu::DisplayDevice display(instance().uuid());
+    show(VGPU_PLANE_PRIMARY, primary());
+    const auto vram = d.vram();
+    d.post_damage(VGPU_PLANE_PRIMARY, 0, 0, 1, 1);
+    display.drain();
+    std::memset(vram.data(), 1, 64 * 2560);
+    EXPECT_TRUE(display.wait(200ms).empty()) << "a guest that posts damage is believed";
+}
+
 TEST_F(EventsTest, FullQueueBecomesOneOverflowRecord) {
     vgpu::DisplayDevice display(instance().uuid());
     for (int i = 0; i < VGPU_DISPLAY_QUEUE_LEN + 10; i++) {
