@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <linux/vfio.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <array>
@@ -19,10 +20,13 @@
 
 #include "animation.hpp"
 #include "command_line.hpp"
+#include "display_device.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
 #include "hex_string.hpp"
 #include "mdev_instance.hpp"
+#include "painter.hpp"
+#include "sysfs.hpp"
 #include "tool_main.hpp"
 #include "vgpu_device.hpp"
 #include "vgpu_mediator.h"
@@ -45,6 +49,11 @@ constexpr const char* usage_text =
     "              VFIO_DEVICE_QUERY_GFX_PLANE then reports\n"
     "  cursor      draw an arrow into VRAM and show it on the cursor plane\n"
     "  animate     flip between two buffers with a moving pattern and cursor\n"
+    "  paint       show one buffer and repaint a moving square in place each frame,\n"
+    "              posting it as damage (--no-damage: leave it to the device's\n"
+    "              dirty-page tracking); --memory gtt puts the buffer in guest RAM\n"
+    "  events      print the display events of /dev/vgpu/UUID for --seconds (does\n"
+    "              not open the VFIO device, so it can watch another driver)\n"
     "  reset       VFIO_DEVICE_RESET\n"
     "  create      create an instance of --type and print its UUID\n"
     "  remove      remove the instance --device\n"
@@ -65,8 +74,11 @@ constexpr const char* usage_text =
     "  --hold SECONDS         draw, cursor: keep the device open this long (0: until\n"
     "                         SIGINT/SIGTERM); the first open of a vGPU resets it, so\n"
     "                         what one run shows ends with that run\n"
-    "  --seconds N            animate: how long (default 5)\n"
-    "  --fps N                animate: frames per second (default 30)\n"
+    "  --seconds N            animate, paint, events: how long (default 5)\n"
+    "  --fps N                animate, paint: frames per second (default 30)\n"
+    "  --memory WHERE         paint: vram (default) or gtt (guest RAM through the GTT)\n"
+    "  --square N             paint: side of the repainted square (default 64)\n"
+    "  --no-damage            paint: post no damage rectangles\n"
     "  --irq MODE             animate: wait for flip-done by intx, msi or none (default intx)\n"
     "  --no-cursor            animate: leave the cursor plane alone\n"
     "  --log-level LEVEL      error, warn (default), info or debug\n"
@@ -94,6 +106,9 @@ enum Id : int {
     hold_id,
     log_level_id,
     version_id,
+    memory_id,
+    square_id,
+    no_damage_id,
 };
 
 struct Options {
@@ -116,6 +131,9 @@ struct Options {
     bool cursor = true;
     std::optional<std::pair<std::int32_t, std::int32_t>> cursor_pos;
     std::optional<std::uint64_t> hold_seconds;
+    SurfaceMemory memory = SurfaceMemory::vram;
+    std::uint32_t square = 64;
+    bool post_damage = true;
     bool help = false;
     bool version = false;
 };
@@ -164,6 +182,9 @@ Options parse(int argc, char** argv) {
         {"cursor", required_argument, nullptr, cursor_pos_id},
         {"hold", required_argument, nullptr, hold_id},
         {"log-level", required_argument, nullptr, log_level_id},
+        {"memory", required_argument, nullptr, memory_id},
+        {"square", required_argument, nullptr, square_id},
+        {"no-damage", no_argument, nullptr, no_damage_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
         {nullptr, 0, nullptr, 0},
@@ -256,6 +277,28 @@ Options parse(int argc, char** argv) {
             case no_cursor_id:
                 opts.cursor = false;
                 break;
+            case memory_id: {
+                const std::string where = optarg;
+                if (where == "vram") {
+                    opts.memory = SurfaceMemory::vram;
+                } else if (where == "gtt") {
+                    opts.memory = SurfaceMemory::gtt;
+                } else {
+                    throw cli::UsageError("--memory: unknown memory '" + where +
+                                          "'; choose vram or gtt");
+                }
+                break;
+            }
+            case square_id:
+                opts.square =
+                    static_cast<std::uint32_t>(cli::parse_unsigned("--square", optarg, 4096));
+                if (opts.square == 0) {
+                    throw cli::UsageError("--square: must be at least 1");
+                }
+                break;
+            case no_damage_id:
+                opts.post_damage = false;
+                break;
             case cursor_pos_id:
                 parse_pair("--cursor", optarg, INT32_MIN, x, y);
                 opts.cursor_pos = {static_cast<std::int32_t>(x), static_cast<std::int32_t>(y)};
@@ -281,13 +324,13 @@ Options parse(int argc, char** argv) {
     }
     if (optind >= argc) {
         throw cli::UsageError(
-            "no command given (info, draw, cursor, animate, reset, "
+            "no command given (info, draw, cursor, animate, paint, events, reset, "
             "create, remove)");
     }
     opts.command = argv[optind++];
     cli::reject_operands(argc, argv);
-    static const std::vector<std::string> commands = {"info",  "draw",   "cursor", "animate",
-                                                      "reset", "create", "remove"};
+    static const std::vector<std::string> commands = {
+        "info", "draw", "cursor", "animate", "paint", "events", "reset", "create", "remove"};
     if (std::find(commands.begin(), commands.end(), opts.command) == commands.end()) {
         throw cli::UsageError("unknown command '" + opts.command + "'");
     }
@@ -345,7 +388,7 @@ int info(VgpuDevice& device) {
         }
     }
     std::cout << "registers:\n";
-    for (std::uint32_t reg = VGPU_REG_ID; reg <= VGPU_REG_SCRATCH; reg += 4) {
+    for (std::uint32_t reg = VGPU_REG_ID; reg <= VGPU_REG_DAMAGE_MODE; reg += 4) {
         if (reg == VGPU_REG_COMMIT) {
             continue;  // write-only
         }
@@ -356,7 +399,11 @@ int info(VgpuDevice& device) {
         std::cout << "plane " << plane << " pending: " << describe(device.read_plane(plane))
                   << "; latched status " << plane_status_name(device.plane_status(plane)) << '\n';
     }
-    std::cout << "display export (dma-buf): " << (device.probe_dmabuf() ? "yes" : "no") << '\n';
+    std::cout << "display export (dma-buf): " << (device.probe_dmabuf() ? "yes" : "no")
+              << "; device "
+              << read_sysfs(mdev_device_path(device.uuid()) + "/" VGPU_SYSFS_GROUP
+                                                              "/" VGPU_SYSFS_DISPLAY_DEV)
+              << '\n';
     print_plane_query(device, drm_plane_primary, "primary");
     print_plane_query(device, drm_plane_cursor, "cursor");
     return cli::exit_ok;
@@ -496,6 +543,75 @@ int animate_command(VgpuDevice& device, const Options& opts) {
     return r.missed_interrupts == 0 ? cli::exit_ok : cli::exit_failure;
 }
 
+int paint_command(VgpuDevice& device, const Options& opts) {
+    const auto [w, h] = opts.size.value_or(std::pair<std::uint32_t, std::uint32_t>{640, 480});
+    PaintOptions p;
+    p.primary = make_plane(opts.format, opts.modifier, w, h, opts.offset.value_or(0));
+    p.memory = opts.memory;
+    p.pattern = opts.pattern;
+    p.square = opts.square;
+    p.post_damage = opts.post_damage;
+    p.duration = std::chrono::seconds(opts.seconds);
+    p.fps = static_cast<double>(opts.fps);
+    p.stop = [] { return stop_requested != 0; };
+    stop_on_signals();
+    Painter painter(device, p);
+    const PaintResult r = painter.run();
+    std::cout << "painted " << describe(painter.plane()) << " in "
+              << (opts.memory == SurfaceMemory::gtt ? "GTT" : "VRAM") << ": " << r.frames
+              << " squares in " << std::fixed << std::setprecision(2) << r.seconds << " s, "
+              << r.damage_posts << " damage posts, device counted "
+              << device.read_reg(VGPU_REG_DAMAGE_COUNT) << '\n';
+    return cli::exit_ok;
+}
+
+std::string describe_event(const vgpu_event& e) {
+    std::ostringstream text;
+    text << e.seq << ' ' << event_type_name(e.type) << " plane " << e.plane << " id "
+         << e.dmabuf_id;
+    switch (e.type) {
+        case VGPU_EVENT_DAMAGE:
+            for (std::uint32_t i = 0; i < e.count && i < VGPU_EVENT_MAX_RECTS; i++) {
+                const vgpu_rect& r = e.u.rects[i];
+                text << ' ' << r.width << 'x' << r.height << '+' << r.x << '+' << r.y;
+            }
+            break;
+        case VGPU_EVENT_FLIP:
+        case VGPU_EVENT_CURSOR_MOVE:
+            text << " at " << e.u.cursor.x << ',' << e.u.cursor.y << " hot " << e.u.cursor.hot_x
+                 << ',' << e.u.cursor.hot_y;
+            break;
+        case VGPU_EVENT_MODE:
+            text << ' ' << e.u.mode.width << 'x' << e.u.mode.height << ' '
+                 << fbx::format_name(e.u.mode.format) << ' '
+                 << fbx::modifier_name(e.u.mode.modifier) << " stride " << e.u.mode.stride;
+            break;
+        case VGPU_EVENT_INVALIDATE:
+            text << " reason " << e.u.reason;
+            break;
+    }
+    return text.str();
+}
+
+int events_command(const Options& opts) {
+    DisplayDevice display(opts.device);
+    stop_on_signals();
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(opts.seconds);
+    std::uint64_t count = 0;
+    while (stop_requested == 0 && std::chrono::steady_clock::now() < end) {
+        for (const vgpu_event& e : display.wait(std::chrono::milliseconds(100))) {
+            std::cout << describe_event(e) << '\n';
+            count++;
+        }
+        if (display.poll_events(std::chrono::milliseconds(0)) & POLLHUP) {
+            std::cout << "vGPU " << opts.device << " removed\n";
+            break;
+        }
+    }
+    std::cout << count << " events\n";
+    return cli::exit_ok;
+}
+
 int run(const Options& opts) {
     if (opts.command == "create") {
         MdevInstance instance(opts.type);
@@ -507,7 +623,13 @@ int run(const Options& opts) {
         std::cout << "removed " << opts.device << '\n';
         return cli::exit_ok;
     }
+    if (opts.command == "events") {
+        return events_command(opts);
+    }
     VgpuDevice device(opts.device);
+    if (opts.command == "paint") {
+        return paint_command(device, opts);
+    }
     if (opts.command == "info") {
         return info(device);
     }

@@ -108,6 +108,11 @@ Color pattern_color(Pattern pattern, std::uint32_t x, std::uint32_t y, std::uint
 }
 
 void draw_pattern(const Surface& s, Pattern pattern, std::uint32_t frame) {
+    draw_pattern_rect(s, pattern, frame, 0, 0, s.width, s.height);
+}
+
+void draw_pattern_rect(const Surface& s, Pattern pattern, std::uint32_t frame, std::uint32_t x0,
+                       std::uint32_t y0, std::uint32_t width, std::uint32_t height) {
     const fbx::SurfaceLayout layout(s.tiling, s.stride, s.height);
     const std::string problem =
         fbx::check_surface(s.format, s.tiling, s.width, s.height, s.stride, 0, s.capacity);
@@ -115,9 +120,11 @@ void draw_pattern(const Surface& s, Pattern pattern, std::uint32_t frame) {
         throw fbx::Error("cannot draw " + std::string(pattern_name(pattern)) + " into " +
                          std::string(s.format.name) + " surface: " + problem);
     }
+    const std::uint32_t x1 = std::min<std::uint64_t>(std::uint64_t{x0} + width, s.width);
+    const std::uint32_t y1 = std::min<std::uint64_t>(std::uint64_t{y0} + height, s.height);
     const std::uint32_t bpp = s.format.bytes_per_pixel;
-    for (std::uint32_t y = 0; y < s.height; ++y) {
-        for (std::uint32_t x = 0; x < s.width; ++x) {
+    for (std::uint32_t y = y0; y < y1; ++y) {
+        for (std::uint32_t x = x0; x < x1; ++x) {
             const Color c = pattern_color(pattern, x, y, s.width, s.height, frame);
             store_pixel(s.base + layout.byte_offset(x * bpp, y), bpp, encode_pixel(s.format, c));
         }

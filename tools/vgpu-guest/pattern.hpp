@@ -44,6 +44,9 @@ struct Surface {
 // tiling (fbx::SurfaceLayout). Throws fbx::Error when the layout does not fit
 // in `capacity` or the stride is too short, before touching memory.
 void draw_pattern(const Surface& surface, Pattern pattern, std::uint32_t frame);
+// The same, only inside the rectangle (clipped to the surface).
+void draw_pattern_rect(const Surface& surface, Pattern pattern, std::uint32_t frame,
+                       std::uint32_t x, std::uint32_t y, std::uint32_t width, std::uint32_t height);
 
 // The colour stored at pixel (x, y) of a surface laid out like `surface`
 // whose bytes start at `bytes` (e.g. a dma-buf mapping).

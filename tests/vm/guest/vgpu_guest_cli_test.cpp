@@ -3,8 +3,10 @@
 // with exit status 1 (device) or 2 (command line).
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "vgpu_fixture.hpp"
 
@@ -110,6 +112,28 @@ TEST_F(VgpuGuestCliDevice, AnimateWithEachInterruptMode) {
         if (std::string(irq) != "none") {
             EXPECT_TRUE(contains(run.output, " 0 missed")) << run.output;
         }
+    }
+}
+
+// paint posts damage (VRAM and GTT), or leaves it to dirty tracking; a
+// second vgpu-guest watching the export device sees MODE, FLIP and DAMAGE.
+TEST_F(VgpuGuestCliDevice, PaintAndWatchEvents) {
+    for (const std::string variant : {"--memory vram", "--memory gtt", "--no-damage"}) {
+        SCOPED_TRACE(variant);
+        std::string watched;
+        std::thread watcher([&] { watched = vgpu_guest(device_ + "events --seconds 3").output; });
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        const CliRun painted = vgpu_guest(device_ + "paint " + variant + " --seconds 1 --fps 20");
+        watcher.join();
+        ASSERT_EQ(painted.status, 0) << painted.output;
+        EXPECT_TRUE(contains(painted.output, variant == "--memory gtt" ? "in GTT" : "in VRAM"))
+            << painted.output;
+        EXPECT_TRUE(contains(watched, "MODE plane 0")) << watched;
+        EXPECT_TRUE(contains(watched, "FLIP plane 0")) << watched;
+        EXPECT_TRUE(contains(watched, "DAMAGE plane 0")) << watched;
+        // posted: the square itself; tracked: the whole lines of its pages
+        const std::string rect = variant == "--no-damage" ? "640x64+0+" : "64x64+";
+        EXPECT_TRUE(contains(watched, rect)) << "the painted square: " << watched;
     }
 }
 
