@@ -51,7 +51,8 @@ constexpr const char* usage_text =
     "  animate     flip between two buffers with a moving pattern and cursor\n"
     "  paint       show one buffer and repaint a moving square in place each frame,\n"
     "              posting it as damage (--no-damage: leave it to the device's\n"
-    "              dirty-page tracking); --memory gtt puts the buffer in guest RAM\n"
+    "              dirty-page tracking); --memory gtt puts the buffer in guest RAM;\n"
+    "              follows hotplug: a new EDID mode hint from the host resizes it\n"
     "  events      print the display events of /dev/vgpu/UUID for --seconds (does\n"
     "              not open the VFIO device, so it can watch another driver)\n"
     "  reset       VFIO_DEVICE_RESET\n"
@@ -560,8 +561,8 @@ int paint_command(VgpuDevice& device, const Options& opts) {
     std::cout << "painted " << describe(painter.plane()) << " in "
               << (opts.memory == SurfaceMemory::gtt ? "GTT" : "VRAM") << ": " << r.frames
               << " squares in " << std::fixed << std::setprecision(2) << r.seconds << " s, "
-              << r.damage_posts << " damage posts, device counted "
-              << device.read_reg(VGPU_REG_DAMAGE_COUNT) << '\n';
+              << r.damage_posts << " damage posts, " << r.mode_changes
+              << " mode changes, device counted " << device.read_reg(VGPU_REG_DAMAGE_COUNT) << '\n';
     return cli::exit_ok;
 }
 

@@ -17,23 +17,33 @@ constexpr std::uint64_t guest_ram_iova = 0x100000000ull;
 
 Painter::Painter(VgpuDevice& device, const PaintOptions& options)
     : device_(device), options_(options), plane_(options.primary) {
+    show_whole();
+}
+
+void Painter::show_whole() {
     const auto modifier = fbx::find_modifier(plane_.modifier);
     if (!modifier) {
         throw fbx::Error(device_.context("cannot paint " + describe(plane_)));
     }
+    std::unique_ptr<GuestMemory> previous;
     if (options_.memory == SurfaceMemory::gtt) {
         const std::uint64_t bytes =
             vgpu::surface_bytes(modifier->tiling, plane_.stride, plane_.height);
-        memory_ = std::make_unique<GuestMemory>(device_.container(), guest_ram_iova, bytes);
         const std::uint64_t first = plane_.offset / VGPU_GTT_PAGE_SIZE;
         if (first + bytes / VGPU_GTT_PAGE_SIZE > device_.gtt_entries()) {
             throw fbx::Error(device_.context(describe(plane_) + " does not fit in GTT space"));
         }
-        device_.map_gtt(static_cast<std::uint32_t>(first), guest_ram_iova,
+        // the old RAM stays mapped until the new plane is latched: unmapping
+        // pages a plane shows would invalidate it first
+        previous = std::move(memory_);
+        const std::uint64_t iova = previous && previous->iova() == guest_ram_iova
+                                       ? guest_ram_iova + (1ull << 32)
+                                       : guest_ram_iova;
+        memory_ = std::make_unique<GuestMemory>(device_.container(), iova, bytes);
+        device_.map_gtt(static_cast<std::uint32_t>(first), iova,
                         static_cast<std::uint32_t>(bytes / VGPU_GTT_PAGE_SIZE));
         plane_.memory = VGPU_MEMORY_GTT;
     }
-    // the whole first frame, then squares
     const auto surface = plane_surface(plane_, surface_bytes().data(), surface_bytes().size());
     if (!surface) {
         throw fbx::Error(device_.context("cannot paint " + describe(plane_)));
@@ -48,6 +58,24 @@ Painter::Painter(VgpuDevice& device, const PaintOptions& options)
     }
 }
 
+void Painter::follow_hotplug() {
+    if ((device_.read_reg(VGPU_REG_INT_STATUS) & VGPU_INT_HOTPLUG) == 0) {
+        return;
+    }
+    device_.ack_irqs(VGPU_INT_HOTPLUG);
+    const std::uint32_t w = device_.read_reg(VGPU_REG_MODE_HINT_WIDTH);
+    const std::uint32_t h = device_.read_reg(VGPU_REG_MODE_HINT_HEIGHT);
+    if (w == 0 || h == 0 || (w == plane_.width && h == plane_.height) ||
+        w > device_.read_reg(VGPU_REG_MAX_WIDTH) || h > device_.read_reg(VGPU_REG_MAX_HEIGHT)) {
+        return;
+    }
+    const auto format = fbx::find_format(plane_.format);
+    const auto modifier = fbx::find_modifier(plane_.modifier);
+    plane_ = make_plane(*format, *modifier, w, h, plane_.offset);
+    show_whole();
+    result_.mode_changes++;
+}
+
 Painter::~Painter() = default;
 
 std::span<std::uint8_t> Painter::surface_bytes() {
@@ -59,6 +87,7 @@ std::span<std::uint8_t> Painter::surface_bytes() {
 }
 
 void Painter::step(std::uint32_t frame) {
+    follow_hotplug();
     const std::uint32_t side = std::min({options_.square, plane_.width, plane_.height});
     // the square walks left to right, row by row
     const std::uint32_t columns = std::max(1u, plane_.width / side);

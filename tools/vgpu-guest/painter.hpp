@@ -29,6 +29,7 @@ struct PaintOptions {
 
 struct PaintResult {
     std::uint64_t frames = 0;
+    std::uint64_t mode_changes = 0;  // hotplugs that brought a new mode hint
     std::uint64_t damage_posts = 0;
     std::uint64_t pixels_drawn = 0;  // in the squares, after the first full frame
     double seconds = 0;
@@ -39,6 +40,9 @@ struct PaintResult {
 // pattern's next frame inside it) and posts that rectangle as damage, as a
 // damage-aware compositor does. For GTT surfaces the buffer is guest RAM
 // mapped into the container and the GTT, kept until the painter ends.
+// It also handles hotplug as a guest driver does: when INT_STATUS.HOTPLUG is
+// set (the host changed the EDID), it acknowledges it and, if the mode hint
+// names a new size within the device's limits, switches to that size.
 class Painter {
 public:
     Painter(VgpuDevice& device, const PaintOptions& options);
@@ -55,6 +59,9 @@ public:
 
 private:
     std::span<std::uint8_t> surface_bytes();
+    // Lays out, draws whole and shows plane_ (a new size, or the first).
+    void show_whole();
+    void follow_hotplug();
 
     VgpuDevice& device_;
     PaintOptions options_;

@@ -12,6 +12,7 @@
 
 #include "display_device.hpp"
 #include "fbexport/error.hpp"
+#include "painter.hpp"
 #include "sysfs.hpp"
 #include "vgpu_fixture.hpp"
 
@@ -205,6 +206,42 @@ TEST_F(RegionTest, EdidRoundTripReachesTheGuest) {
     EXPECT_THROW(d.vfio().write(region.offset + offsetof(vfio_region_gfx_edid, edid_size), &value,
                                 4, "edid_size"),
                  fbx::Error);
+}
+
+// A guest driver follows hotplug: the painter (tools/vgpu-guest) sees the
+// HOTPLUG bit after the host publishes an EDID and switches to its mode.
+TEST_F(RegionTest, GuestFollowsTheModeHint) {
+    for (const vgpu::SurfaceMemory memory : {vgpu::SurfaceMemory::vram, vgpu::SurfaceMemory::gtt}) {
+        auto& d = device();
+        vgpu::PaintOptions options;
+        options.primary = vgpu::make_plane(fbx::supported_formats()[0],
+                                           fbx::supported_modifiers()[0], 640, 480, 0);
+        options.memory = memory;
+        vgpu::Painter painter(d, options);
+        painter.step(0);
+        EXPECT_EQ(d.query_plane(vgpu::drm_plane_primary).width, 640u);
+
+        const auto region = d.vfio().region_info(VGPU_REGION_EDID);
+        vfio_region_gfx_edid regs{};
+        d.vfio().read(region.offset, &regs, sizeof(regs), "EDID region header");
+        const auto field = [&](std::uint32_t off, std::uint32_t value) {
+            d.vfio().write(region.offset + off, &value, 4, "EDID region field");
+        };
+        const std::uint32_t width = memory == vgpu::SurfaceMemory::gtt ? 800 : 1024;
+        const std::uint32_t height = memory == vgpu::SurfaceMemory::gtt ? 600 : 768;
+        field(offsetof(vfio_region_gfx_edid, link_state), VFIO_DEVICE_GFX_LINK_STATE_DOWN);
+        const auto blob = edid_block(width, height);
+        d.vfio().write(region.offset + regs.edid_offset, blob.data(), blob.size(), "EDID blob");
+        field(offsetof(vfio_region_gfx_edid, edid_size), 128);
+        field(offsetof(vfio_region_gfx_edid, link_state), VFIO_DEVICE_GFX_LINK_STATE_UP);
+
+        painter.step(1);
+        EXPECT_EQ(painter.plane().width, width);
+        const auto info = d.query_plane(vgpu::drm_plane_primary);
+        EXPECT_EQ(info.width, width);
+        EXPECT_EQ(info.height, height);
+        EXPECT_EQ(d.read_reg(VGPU_REG_INT_STATUS) & VGPU_INT_HOTPLUG, 0u) << "hotplug not acked";
+    }
 }
 
 }  // namespace
