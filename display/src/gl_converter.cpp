@@ -217,6 +217,8 @@ void GlConverter::Impl::draw_uploaded(const Plane& plane, PlaneReader& reader,
     const std::vector<gl::UploadBand> bands =
         gl::plan_uploads(layout, bpp, plane.width, plane.height, rects, words_.capacity_bytes());
     const std::uint8_t* buffer = plane.buffer->map();
+    // Held until every band is uploaded: the texture uploads read the mapping.
+    const CpuReadAccess access = plane.buffer->begin_cpu_read();
 
     // A pixel can straddle two 32-bit words only where its address can be
     // misaligned for its size: a linear surface with an odd offset or stride.

@@ -94,7 +94,9 @@ PlaneReader::PlaneReader(const Plane& plane)
 
 const std::uint8_t* PlaneReader::surface() {
     if (surface_ == nullptr) {
-        surface_ = buffer_->map() + offset_;
+        const std::uint8_t* base = buffer_->map();
+        access_ = buffer_->begin_cpu_read();
+        surface_ = base + offset_;
     }
     return surface_;
 }

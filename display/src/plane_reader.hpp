@@ -27,6 +27,8 @@ public:
     const PixelFormat& format() const { return format_; }
     const SurfaceLayout& layout() const { return layout_; }
     // The surface's first byte in the mapped buffer (maps it on first use).
+    // CPU reads of a dma-buf are bracketed from this first use until the
+    // reader is destroyed, so a reader lives for one conversion.
     const std::uint8_t* surface();
 
     // Composites `requested` clipped to bounds() onto `target` at the same
@@ -47,6 +49,7 @@ private:
     SurfaceLayout layout_;
     pixman_format_code_t pixman_format_;
     const std::uint8_t* surface_ = nullptr;  // the mapped surface, once mapped
+    CpuReadAccess access_;                   // held while surface_ is read
     PixmanImagePtr in_place_;                // a view of a linear surface pixman can read directly
 };
 

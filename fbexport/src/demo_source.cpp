@@ -1,9 +1,6 @@
 #include "fbexport/demo_source.hpp"
 
 #include <drm_fourcc.h>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,6 +12,7 @@
 #include "fbexport/memory_mapping.hpp"
 #include "fbexport/surface_layout.hpp"
 #include "fbexport/unique_fd.hpp"
+#include "sealed_memfd.hpp"
 
 namespace fbx {
 namespace {
@@ -71,22 +69,6 @@ Choice check_options(const DemoOptions& options) {
         throw Error("demo source: no clock given");
     }
     return {*format, *modifier};
-}
-
-// A memfd of a fixed size: sealed against resizing, so a consumer that maps it
-// can never fault past its end.
-UniqueFd create_sealed_memfd(const std::string& name, std::size_t size) {
-    UniqueFd fd(::memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING));
-    if (!fd) {
-        throw_errno("memfd_create for " + name);
-    }
-    if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
-        throw_errno("ftruncate of " + name + " to " + std::to_string(size) + " bytes");
-    }
-    if (::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
-        throw_errno("sealing the size of " + name);
-    }
-    return fd;
 }
 
 // The area covered by `rects` as disjoint rectangles, so that pixels under

@@ -166,13 +166,21 @@ TEST_F(FbshotTest, BadRequestsFailClearlyAndWriteNothing) {
     EXPECT_FALSE(std::filesystem::exists(out));
     EXPECT_EQ(run({"-o", (dir / "no-such-dir" / "x.png").string()}, &log), 1);
     EXPECT_NE(log.find("no-such-dir"), std::string::npos) << log;
+    EXPECT_EQ(run({"--device", "not-a-uuid", "-o", out}, &log), 2);
+    EXPECT_NE(log.find("--device: 'not-a-uuid' is not a vGPU UUID"), std::string::npos) << log;
+    // No vGPU exists on a build machine: a clear error naming it.
+    const std::string uuid = "0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4";
+    EXPECT_EQ(run({"--device", uuid, "-o", out}, &log), 1);
+    EXPECT_NE(log.find("vGPU " + uuid + " not found"), std::string::npos) << log;
+    EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 TEST_F(FbshotTest, HelpExplainsTheOptions) {
     std::string log;
     EXPECT_EQ(run({"--help"}, &log), 0);
-    for (const char* option : {"--output", "--no-cursor", "--crop", "--demo-format",
-                               "--demo-modifier", "--demo-time", "Exit status"}) {
+    for (const char* option :
+         {"--output", "--no-cursor", "--crop", "--demo-format", "--demo-modifier", "--demo-time",
+          "--device UUID", "fbshot --device", "Exit status"}) {
         EXPECT_NE(log.find(option), std::string::npos) << option << " missing from --help";
     }
 }

@@ -244,6 +244,26 @@ TEST(VncService, ReportsAPortInUse) {
         << second.log();
 }
 
+// A vGPU that is not there (no mdev on a build machine) is a clear error
+// naming it and where it was looked for, not a crash or a silent demo.
+TEST(VncService, AMissingVgpuIsAClearError) {
+    const std::string uuid = "0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4";
+    ChildProcess p({program("fbexportd"), "--source", "vgpu:" + uuid, "--vnc",
+                    "127.0.0.1:" + std::to_string(free_loopback_port())});
+    EXPECT_EQ(p.wait_exit(10s), 1);
+    EXPECT_NE(p.log().find("vGPU " + uuid + " not found: /sys/bus/mdev/devices/" + uuid),
+              std::string::npos)
+        << p.log();
+}
+
+TEST(VncService, HelpExplainsTheVgpuSource) {
+    ChildProcess p({program("fbexportd"), "--help"});
+    EXPECT_EQ(p.wait_exit(10s), 0);
+    for (const char* text : {"vgpu:UUID", "/dev/vgpu/UUID", "--source vgpu:", "mdevctl"}) {
+        EXPECT_NE(p.log().find(text), std::string::npos) << text << " missing from --help";
+    }
+}
+
 TEST(VncService, BadCommandLinesExitWithUsageErrors) {
     const std::vector<std::vector<std::string>> bad = {
         {"--vnc", "nonsense"},
@@ -251,6 +271,7 @@ TEST(VncService, BadCommandLinesExitWithUsageErrors) {
         {"--demo-size", "0x10"},
         {"--log-level", "loud"},
         {"--source", "nowhere"},
+        {"--source", "vgpu:1234"},
         {"--no-such-option"},
         {"--vnc-password-file", "/nonexistent/pw"},
         {"stray"},

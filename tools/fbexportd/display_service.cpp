@@ -52,7 +52,7 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
             }
         });
     });
-    update_cursor(first->cursor);
+    update_cursor(first->cursor, false);
     if (browser.http) {
         web_ = std::make_unique<WebServer>(
             *browser.http, browser.root, "vnc.html", vnc.password.has_value(),
@@ -150,7 +150,7 @@ void DisplayService::take(Frame& frame) {
     primary_ = plane;
 }
 
-bool DisplayService::update_cursor(const std::optional<Plane>& cursor) {
+bool DisplayService::update_cursor(const std::optional<Plane>& cursor, bool redrawn) {
     if (!cursor) {
         if (cursor_id_) {
             vnc_->set_cursor(nullptr);
@@ -162,7 +162,7 @@ bool DisplayService::update_cursor(const std::optional<Plane>& cursor) {
         return false;
     }
     bool changed = false;
-    if (cursor_id_ != cursor->dmabuf_id) {
+    if (cursor_id_ != cursor->dmabuf_id || redrawn) {
         cursor_image_ = convert_cursor(*cursor);
         vnc_->set_cursor(&*cursor_image_);
         cursor_id_ = cursor->dmabuf_id;
@@ -192,7 +192,7 @@ void DisplayService::poll() {
         if (frame) {
             ++stats_.frames;
             take(*frame);
-            picture_changed = update_cursor(frame->cursor);
+            picture_changed = update_cursor(frame->cursor, frame->cursor_redrawn);
         }
         if (consumers() > 0 && !pending_.empty() && primary_) {
             converter_->convert(*primary_, pending_, shadow_);
@@ -201,6 +201,18 @@ void DisplayService::poll() {
             pending_.clear();
             picture_changed = true;
         }
+    } catch (const SourceLost& e) {
+        // Nothing more will come (the vGPU was removed): stop serving it
+        // rather than spin on a device that reports hang-up for ever.
+        if (const int fd = source_->event_fd(); fd >= 0) {
+            loop_.unwatch(fd);
+        }
+        timer_.disarm();
+        if (!failure_) {
+            failure_ = e.what();
+        }
+        loop_.stop();
+        return;
     } catch (const Error& e) {
         // A bad frame (an invalid plane) is skipped, not fatal: the next one
         // may be good, and the clients keep the last good picture.
@@ -210,7 +222,10 @@ void DisplayService::poll() {
         stream_refresh_ = false;
         stream_changed(capture);
     }
-    if (const auto next = rate_.after_poll(frame.has_value(), consumers())) {
+    // A source with events wakes the loop itself: no polling while nothing
+    // happens. Only a source without them is polled at the adaptive rate.
+    const auto next = rate_.after_poll(frame.has_value(), consumers());
+    if (next && source_->event_fd() < 0) {
         timer_.arm(*next);
     }
 }

@@ -60,7 +60,7 @@ public:
     VideoStreams* streams() { return streams_.get(); }
     // The page to open in a browser, when --http serves one.
     std::optional<std::string> browser_url() const;
-    // Why a stream stopped the service, if one did.
+    // Why a stream, or the loss of the source, stopped the service, if so.
     const std::optional<std::string>& failure() const { return failure_; }
     // Ends the streams (files are finalised); call after the loop has returned.
     void finish_streams();
@@ -69,7 +69,8 @@ private:
     void poll();
     void take(Frame& frame);
     // Whether the picture a stream shows changed (a new shape or position).
-    bool update_cursor(const std::optional<Plane>& cursor);
+    // `redrawn`: the same cursor surface has new pixels.
+    bool update_cursor(const std::optional<Plane>& cursor, bool redrawn);
     void clients_changed(std::uint32_t clients);
     std::uint32_t consumers() const;
     void consumers_changed();

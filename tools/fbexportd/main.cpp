@@ -1,5 +1,5 @@
-// fbexportd: serves a display source (the built-in demo desktop, later a
-// vGPU) to VNC clients and as video streams.
+// fbexportd: serves a display source (the built-in demo desktop or a
+// vgpu_mediator vGPU) to VNC clients and as video streams.
 
 #include <getopt.h>
 
@@ -16,10 +16,10 @@
 #include "display/converter_factory.hpp"
 #include "display_service.hpp"
 #include "encoders/video_streams.hpp"
-#include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
+#include "source_spec.hpp"
 #include "stream_command_line.hpp"
 #include "tool_main.hpp"
 
@@ -32,8 +32,15 @@ constexpr const char* usage_text =
     "Serve a display to VNC clients and as video streams, converting only what\n"
     "changed.\n"
     "\n"
-    "  --source NAME             where frames come from: 'demo' (default), a built-in\n"
-    "                            animated desktop that needs no vGPU\n"
+    "  --source SOURCE           where frames come from: 'demo' (default), a built-in\n"
+    "                            animated desktop that needs no vGPU; or 'vgpu:UUID',\n"
+    "                            a vgpu_mediator vGPU (created with mdevctl or sysfs)\n"
+    "                            through its display-export device /dev/vgpu/UUID:\n"
+    "                            event-driven (no polling while the guest draws\n"
+    "                            nothing), only the damage the guest posts is\n"
+    "                            converted and sent. The service's user needs access\n"
+    "                            to /dev/vgpu/UUID (group vgpu-display); a vGPU that\n"
+    "                            does not exist is an error (exit status 1)\n"
     "  --vnc ADDR:PORT           VNC listen address (default 127.0.0.1:5900); IPv6 as\n"
     "                            [::1]:5900. Listening off loopback requires a password\n"
     "  --vnc-password-file FILE  require VNC authentication with the password on the\n"
@@ -53,13 +60,16 @@ constexpr const char* usage_tail =
     "Examples:\n"
     "  fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
     "  127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900')\n"
+    "  fbexportd --source vgpu:0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4 --vnc 127.0.0.1:5901\n"
+    "  serves that vGPU's screen; list vGPUs with 'ls /sys/bus/mdev/devices' or\n"
+    "  'mdevctl list'\n"
     "  fbexportd --record desktop.mkv --rtsp 127.0.0.1:8554, then Ctrl-C to finish\n"
     "  the file\n";
 
 enum Id : int { source_id = 1, vnc_id, password_id, log_level_id, version_id, convert_id, http_id };
 
 struct Options {
-    std::string source = "demo";
+    cli::SourceSpec source;
     VncOptions vnc;
     BrowserOptions browser{std::nullopt, FBEXPORT_NOVNC_DIR};
     cli::DemoCommandLine demo;
@@ -94,12 +104,7 @@ Options parse(int argc, char** argv) {
     while ((id = getopt_long(argc, argv, ":h", table.data(), nullptr)) != -1) {
         switch (id) {
             case source_id:
-                opts.source = optarg;
-                if (opts.source != "demo") {
-                    throw cli::UsageError("--source: unknown source '" + opts.source +
-                                          "'; this build serves 'demo' (vGPU sources come with "
-                                          "the kernel mediator)");
-                }
+                opts.source = cli::parse_source_spec("--source", optarg);
                 break;
             case vnc_id:
                 try {
@@ -167,12 +172,16 @@ int serve(Options& opts) {
     try {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
-        opts.vnc.desktop_name = "fbexport demo";
+        opts.vnc.desktop_name = opts.source.kind == cli::SourceSpec::Kind::demo
+                                    ? "fbexport demo"
+                                    : "fbexport vGPU " + opts.source.uuid;
+        // The source first: a vGPU that is not there is the likeliest
+        // mistake, and says so before any converter is measured.
+        std::unique_ptr<Source> source = cli::open_source(opts.source, opts.demo.demo());
         // --convert=gl without GL fails here: the user asked for it, so no
         // silent fallback to the CPU.
-        DisplayService service(loop, std::make_unique<DemoSource>(opts.demo.demo()),
-                               make_converter(opts.convert), opts.vnc, opts.streams.streams(),
-                               opts.browser);
+        DisplayService service(loop, std::move(source), make_converter(opts.convert), opts.vnc,
+                               opts.streams.streams(), opts.browser);
         const std::string where = opts.vnc.address.to_string();
         const std::string viewer =
             (opts.vnc.address.ipv6 ? "[" + opts.vnc.address.host + "]" : opts.vnc.address.host) +
@@ -185,7 +194,7 @@ int serve(Options& opts) {
         const auto& stats = service.statistics();
         log(LogLevel::info, "fbexportd")
             << "stopping on "
-            << (service.failure() ? "a stream's failure"
+            << (service.failure() ? "a failure"
                 : signal != 0     ? strsignal(signal)
                                   : "request")
             << " after " << stats.polls << " polls, " << stats.frames << " changed frames, "
@@ -193,6 +202,7 @@ int serve(Options& opts) {
         service.finish_streams();
         log_stream_statistics(service);
         if (service.failure()) {
+            log(LogLevel::error, "fbexportd") << *service.failure();
             return cli::exit_failure;
         }
     } catch (const std::exception& e) {

@@ -14,9 +14,10 @@
 #include "display/cursor_image.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/png_writer.hpp"
-#include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
+#include "fbexport/mediator_source.hpp"
+#include "source_spec.hpp"
 #include "tool_main.hpp"
 
 namespace {
@@ -29,7 +30,13 @@ constexpr const char* usage_text =
     "\n"
     "  -o, --output FILE      where to write the PNG ('-' for standard output);\n"
     "                         the file appears complete or not at all\n"
-    "  --source NAME          'demo' (default): the built-in animated desktop\n"
+    "  --device UUID          capture the vgpu_mediator vGPU UUID: its primary plane\n"
+    "                         detiled and converted, with its cursor plane composed\n"
+    "                         on top, read through /dev/vgpu/UUID (no VFIO access\n"
+    "                         needed). Exit status 1 when the vGPU does not exist or\n"
+    "                         shows no primary plane. Same as --source vgpu:UUID\n"
+    "  --source SOURCE        'demo' (default): the built-in animated desktop; or\n"
+    "                         'vgpu:UUID', as --device UUID\n"
     "  --no-cursor            leave the cursor plane out\n"
     "  --crop WxH+X+Y         keep only this rectangle, e.g. 640x480+100+50\n"
     "  --demo-time MS         the moment of the demo animation to capture (default 0)\n"
@@ -40,10 +47,16 @@ constexpr const char* usage_text =
 constexpr const char* usage_tail =
     "\n"
     "Exit status: 0 when the PNG was written, 1 when capturing or writing failed,\n"
-    "2 on a bad command line.\n";
+    "2 on a bad command line.\n"
+    "Examples:\n"
+    "  fbshot -o demo.png --demo-time 1500\n"
+    "  fbshot --device 0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4 -o shot.png\n"
+    "  fbshot --device 0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4 --no-cursor -o - > shot.png\n"
+    "  (vGPU UUIDs: 'ls /sys/bus/mdev/devices' or 'mdevctl list')\n";
 
 enum Id : int {
     source_id = 1,
+    device_id,
     no_cursor_id,
     crop_id,
     demo_time_id,
@@ -54,6 +67,7 @@ enum Id : int {
 
 struct Options {
     std::string output;
+    cli::SourceSpec source;
     bool cursor = true;
     std::optional<Rect> crop;
     std::uint64_t demo_time = 0;
@@ -68,6 +82,7 @@ Options parse(int argc, char** argv) {
     std::vector<option> table = {
         {"output", required_argument, nullptr, 'o'},
         {"source", required_argument, nullptr, source_id},
+        {"device", required_argument, nullptr, device_id},
         {"no-cursor", no_argument, nullptr, no_cursor_id},
         {"crop", required_argument, nullptr, crop_id},
         {"demo-time", required_argument, nullptr, demo_time_id},
@@ -89,10 +104,10 @@ Options parse(int argc, char** argv) {
                 opts.output = optarg;
                 break;
             case source_id:
-                if (std::string(optarg) != "demo") {
-                    throw cli::UsageError(std::string("--source: unknown source '") + optarg +
-                                          "'; this build captures 'demo'");
-                }
+                opts.source = cli::parse_source_spec("--source", optarg);
+                break;
+            case device_id:
+                opts.source = cli::parse_vgpu_uuid("--device", optarg);
                 break;
             case no_cursor_id:
                 opts.cursor = false;
@@ -128,14 +143,29 @@ Options parse(int argc, char** argv) {
     return opts;
 }
 
-int capture(const Options& opts) {
+// The source's current picture: its first poll reports all of it.
+std::unique_ptr<Source> open_for_capture(const Options& opts) {
     DemoOptions demo = opts.demo.demo();
     const std::uint64_t moment = opts.demo_time;
     demo.clock = [moment] { return moment; };
-    DemoSource source(demo);
+    return cli::open_source(opts.source, demo);
+}
+
+int capture(const Options& opts) {
+    const std::unique_ptr<Source> source_ptr = open_for_capture(opts);
+    Source& source = *source_ptr;
     std::optional<Frame> frame = source.poll();
     if (!frame) {
         throw Error("source " + source.describe() + " gave no frame");
+    }
+    // A vGPU without a valid primary plane is served as black by the
+    // service; a screenshot of that would only hide the problem.
+    if (const auto* vgpu = dynamic_cast<const MediatorSource*>(&source);
+        vgpu != nullptr && !vgpu->primary_ready()) {
+        throw Error("vGPU " + opts.source.uuid +
+                    " shows no primary plane (the guest has it disabled, or its registers are "
+                    "invalid: see /sys/bus/mdev/devices/" +
+                    opts.source.uuid + "/vgpu/invalid_planes); nothing to capture");
     }
     const Plane& primary = frame->primary;
     ShadowFramebuffer picture(primary.width, primary.height);

@@ -26,6 +26,9 @@ struct Frame {
     Plane primary;
     std::optional<Plane> cursor;  // absent: no cursor plane enabled
     Damage damage;
+    // The cursor plane's pixels changed although its dmabuf_id did not (a
+    // guest redrew its cursor in place): consumers convert its image again.
+    bool cursor_redrawn = false;
 };
 
 }  // namespace fbx

@@ -3,9 +3,18 @@
 #include <optional>
 #include <string>
 
+#include "fbexport/error.hpp"
 #include "fbexport/frame.hpp"
 
 namespace fbx {
+
+// Thrown by poll() when the source's device went away (a vGPU was removed):
+// nothing more will come from it, so a service stops serving it rather than
+// retrying.
+class SourceLost : public Error {
+public:
+    using Error::Error;
+};
 
 // A producer of frames: the demo desktop, a vGPU's display-export device, a
 // VFIO device. A source is polled by the scheduler; a source with its own
@@ -28,7 +37,9 @@ public:
     virtual void invalidate() = 0;
 
     // A file descriptor that is readable when the source has news, or -1 when the
-    // source must be polled.
+    // source must be polled. A source with one is polled when it turns readable
+    // (and when a consumer arrives), never on a timer, so poll() must consume
+    // whatever made it readable.
     virtual int event_fd() const { return -1; }
 };
 
