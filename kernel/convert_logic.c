@@ -76,10 +76,11 @@ bool vgpu_edid_preferred_mode(const u8 *edid, u32 size, u32 *width,
 			      u32 *height)
 {
 	static const u8 header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0 };
-	const u8 *dtd = edid + 54;
+	const u8 *dtd;
 
 	if (size < 128 || memcmp(edid, header, sizeof(header)))
 		return false;
+	dtd = edid + 54;	/* the first detailed timing descriptor */
 	/* a pixel clock of 0 marks a display descriptor, not a timing */
 	if (!dtd[0] && !dtd[1])
 		return false;

@@ -24,8 +24,8 @@ packages=(
   # fbexportd's streams: the RTSP server library (--rtsp); rtspsrc, the RTSP
   # client the tests play it with, is in plugins-good
   libgstrtspserver-1.0-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks; clang and its libFuzzer runtime for tests/fuzz
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev
   # real peers used by the integration tests
   vncsnapshot python3-pil
   # fbexportd --http serves Debian's noVNC; the browser test drives Debian's
