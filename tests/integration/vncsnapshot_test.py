@@ -6,54 +6,24 @@ moves, by a moving region much smaller than the screen."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-from PIL import Image, ImageChops
+from PIL import Image
+
+from rfb_peers import free_display, share_close, snapshot, start_service
 
 FBEXPORTD, FBSHOT = sys.argv[1], sys.argv[2]
 WIDTH, HEIGHT = 800, 600
 
 
-def free_display():
-    """A VNC display number whose port (5900 + N) is free on loopback."""
-    for display in range(40, 100):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", 5900 + display))
-                return display
-            except OSError:
-                continue
-    sys.exit("no free VNC display number between 40 and 99")
-
-
-def snapshot(display, path):
-    subprocess.run(["vncsnapshot", "-quiet", "-nocursor", f"127.0.0.1:{display}", path],
-                   check=True, timeout=60, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return Image.open(path).convert("RGB")
-
-
-def share_close(a, b, tolerance=24):
-    """Fraction of pixels whose every channel is within `tolerance`."""
-    diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > tolerance else 0)
-    return 1.0 - diff.histogram()[255] / (a.width * a.height)
-
-
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         display = free_display()
-        service = subprocess.Popen(
-            [FBEXPORTD, "--demo-size", f"{WIDTH}x{HEIGHT}", "--vnc",
-             f"127.0.0.1:{5900 + display}"], stderr=subprocess.PIPE, text=True)
+        service = start_service(FBEXPORTD, display, WIDTH, HEIGHT)
         try:
-            deadline = time.time() + 20
-            while "ready" not in service.stderr.readline():
-                if time.time() > deadline or service.poll() is not None:
-                    sys.exit("fbexportd did not start")
             first = snapshot(display, os.path.join(tmp, "a.jpg"))
             time.sleep(1)
             second = snapshot(display, os.path.join(tmp, "b.jpg"))
