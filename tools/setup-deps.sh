@@ -34,8 +34,8 @@ packages=(
   # VM tests (tests/vm): QEMU, the guest's initramfs, depmod/modprobe, and
   # what the unpacked Debian kbuild packages run (6.12's needs pahole)
   qemu-system-x86 busybox-static kmod cpio pahole libelf1 libssl3 zlib1g xz-utils
-  # the module's DKMS package (tests/packaging)
-  dkms
+  # packaging (tests/packaging): the module's DKMS package, man pages from --help
+  dkms help2man
 )
 
 missing=()
