@@ -17,7 +17,7 @@ VncTestClient& VncTestClient::of(rfbClient* c) {
 
 std::optional<VncTestClient> VncTestClient::connect(std::uint16_t port, std::string* error,
                                                     std::optional<std::string> password,
-                                                    bool remote_cursor) {
+                                                    bool remote_cursor, const char* encodings) {
     rfbEnableClientLogging = FALSE;
     VncTestClient result;
     rfbClient* c = rfbGetClient(8, 3, 4);
@@ -25,7 +25,7 @@ std::optional<VncTestClient> VncTestClient::connect(std::uint16_t port, std::str
     c->format.redShift = 16;
     c->format.greenShift = 8;
     c->format.blueShift = 0;
-    c->appData.encodingsString = "zrle hextile raw";  // lossless only
+    c->appData.encodingsString = encodings;  // lossless only
     c->appData.enableJPEG = FALSE;
     c->appData.useRemoteCursor = remote_cursor ? TRUE : FALSE;
     c->serverHost = strdup("127.0.0.1");
