@@ -7,10 +7,13 @@ extern "C" {
 }
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "display/cursor_image.hpp"
@@ -84,21 +87,58 @@ struct VncSink::Server {
     std::string desktop_name;
     std::string password;
     std::vector<char*> password_list;
+    // Clients whose gone hook has not finished yet: see stop().
+    std::mutex departures_mutex;
+    std::condition_variable departures_done;
+    std::uint32_t departing = 0;
     std::unique_ptr<rfbScreenInfo, ScreenDeleter> screen;
 
     Server(VncOptions opts, ShadowFramebuffer& fb, ClientsChanged callback)
         : options(std::move(opts)), framebuffer(fb), on_clients_changed(std::move(callback)) {}
+    ~Server() { stop(); }
 
     static Server& of(rfbClientPtr cl) { return *static_cast<Server*>(cl->screen->screenData); }
 
     static void client_gone(rfbClientPtr cl) {
         Server& self = of(cl);
+        {
+            const std::lock_guard lock(self.departures_mutex);
+            ++self.departing;
+        }
         const std::uint32_t now = --self.clients;
         log(LogLevel::info, component) << "client " << cl->host << " disconnected (" << now
                                        << (now == 1 ? " client)" : " clients)");
         if (self.on_clients_changed) {
             self.on_clients_changed(now);
         }
+        const std::lock_guard lock(self.departures_mutex);
+        --self.departing;
+        self.departures_done.notify_all();
+    }
+
+    // rfbShutdownServer joins the threads of the clients still listed, but
+    // not one that was already leaving on its own (a viewer that hung up
+    // just before): that thread may still be inside client_gone, calling
+    // on_clients_changed into an owner about to be destroyed. So wait until
+    // every client that arrived has finished leaving before anything of ours
+    // (or the screen) goes away; bounded, as a stuck client must not hang
+    // the service's exit.
+    void stop() {
+        if (!screen) {
+            return;
+        }
+        rfbShutdownServer(screen.get(), TRUE);
+        {
+            std::unique_lock lock(departures_mutex);
+            const bool all_gone = departures_done.wait_for(lock, std::chrono::seconds{5}, [this] {
+                return clients.load() == 0 && departing == 0;
+            });
+            if (!all_gone) {
+                log(LogLevel::warn, component)
+                    << clients.load() << " VNC client(s) did not finish disconnecting in 5 s";
+            }
+        }
+        rfbScreenCleanup(screen.release());
     }
 
     static rfbNewClientAction client_arrived(rfbClientPtr cl) {
