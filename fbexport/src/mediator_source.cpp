@@ -73,7 +73,20 @@ public:
         records_.clear();
         device_.read_events(records_);
         translator_.apply(records_);
-        VgpuEventChanges changes = translator_.take();
+        try {
+            return take(translator_.take());
+        } catch (const SourceLost&) {
+            throw;
+        } catch (const Error&) {
+            // The records are consumed but their changes were not applied:
+            // the next poll must not trust what it knows.
+            refresh_all_ = true;
+            throw;
+        }
+    }
+
+private:
+    std::optional<Frame> take(VgpuEventChanges changes) {
         for (const std::uint32_t id : changes.invalidated_ids) {
             cache_.drop(id);
         }
@@ -121,7 +134,6 @@ public:
         return frame;
     }
 
-private:
     // Queries the primary plane; true when it shows another surface (or
     // none) than before, which damages all of it.
     bool refresh_primary() {
