@@ -2,6 +2,7 @@
 
 #include <rfb/rfbclient.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -28,6 +29,7 @@ std::optional<VncTestClient> VncTestClient::connect(std::uint16_t port, std::str
     c->appData.encodingsString = encodings;  // lossless only
     c->appData.enableJPEG = FALSE;
     c->appData.useRemoteCursor = remote_cursor ? TRUE : FALSE;
+    std::free(c->serverHost);  // rfbGetClient's own empty default
     c->serverHost = strdup("127.0.0.1");
     c->serverPort = port;
     c->GotFrameBufferUpdate = on_rect;
@@ -67,6 +69,14 @@ VncTestClient::VncTestClient(VncTestClient&& other) noexcept
 
 VncTestClient::~VncTestClient() {
     if (client_) {
+        // libvncclient allocates these but rfbClientCleanup does not free
+        // them (LeakSanitizer finds them in the ASan VM runs).
+        std::free(client_->frameBuffer);
+        client_->frameBuffer = nullptr;
+        std::free(client_->rcSource);
+        client_->rcSource = nullptr;
+        std::free(client_->rcMask);
+        client_->rcMask = nullptr;
         rfbClientCleanup(client_);
     }
 }
