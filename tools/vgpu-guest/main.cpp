@@ -80,6 +80,7 @@ constexpr const char* usage_text =
     "  --memory WHERE         paint: vram (default) or gtt (guest RAM through the GTT)\n"
     "  --square N             paint: side of the repainted square (default 64)\n"
     "  --no-damage            paint: post no damage rectangles\n"
+    "  --count N              events: stop after N records (default: --seconds only)\n"
     "  --irq MODE             animate: wait for flip-done by intx, msi or none (default intx)\n"
     "  --no-cursor            animate: leave the cursor plane alone\n"
     "  --log-level LEVEL      error, warn (default), info or debug\n"
@@ -110,6 +111,7 @@ enum Id : int {
     memory_id,
     square_id,
     no_damage_id,
+    count_id,
 };
 
 struct Options {
@@ -135,6 +137,7 @@ struct Options {
     SurfaceMemory memory = SurfaceMemory::vram;
     std::uint32_t square = 64;
     bool post_damage = true;
+    std::uint64_t count = 0;  // events: stop after this many records (0: no limit)
     bool help = false;
     bool version = false;
 };
@@ -186,6 +189,7 @@ Options parse(int argc, char** argv) {
         {"memory", required_argument, nullptr, memory_id},
         {"square", required_argument, nullptr, square_id},
         {"no-damage", no_argument, nullptr, no_damage_id},
+        {"count", required_argument, nullptr, count_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
         {nullptr, 0, nullptr, 0},
@@ -299,6 +303,9 @@ Options parse(int argc, char** argv) {
                 break;
             case no_damage_id:
                 opts.post_damage = false;
+                break;
+            case count_id:
+                opts.count = cli::parse_unsigned("--count", optarg, 1000000000);
                 break;
             case cursor_pos_id:
                 parse_pair("--cursor", optarg, INT32_MIN, x, y);
@@ -597,9 +604,12 @@ std::string describe_event(const vgpu_event& e) {
 int events_command(const Options& opts) {
     DisplayDevice display(opts.device);
     stop_on_signals();
+    // one line as soon as events are being collected, for whoever waits on it
+    std::cout << "watching " << display.path() << std::endl;
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(opts.seconds);
     std::uint64_t count = 0;
-    while (stop_requested == 0 && std::chrono::steady_clock::now() < end) {
+    while (stop_requested == 0 && std::chrono::steady_clock::now() < end &&
+           (opts.count == 0 || count < opts.count)) {
         for (const vgpu_event& e : display.wait(std::chrono::milliseconds(100))) {
             std::cout << describe_event(e) << '\n';
             count++;

@@ -3,10 +3,8 @@
 // with exit status 1 (device) or 2 (command line).
 #include <sys/wait.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "vgpu_fixture.hpp"
 
@@ -120,11 +118,20 @@ TEST_F(VgpuGuestCliDevice, AnimateWithEachInterruptMode) {
 TEST_F(VgpuGuestCliDevice, PaintAndWatchEvents) {
     for (const std::string variant : {"--memory vram", "--memory gtt", "--no-damage"}) {
         SCOPED_TRACE(variant);
-        std::string watched;
-        std::thread watcher([&] { watched = vgpu_guest(device_ + "events --seconds 3").output; });
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        // the watcher says when it is listening; only then does the painter start
+        const std::string command =
+            std::string(VGPU_GUEST_BIN) + " " + device_ + "events --seconds 30 --count 4 2>&1";
+        FILE* watcher = ::popen(command.c_str(), "r");
+        ASSERT_NE(watcher, nullptr) << errno_text(errno);
+        char line[512];
+        ASSERT_NE(std::fgets(line, sizeof(line), watcher), nullptr);
+        EXPECT_TRUE(contains(line, "watching")) << line;
         const CliRun painted = vgpu_guest(device_ + "paint " + variant + " --seconds 1 --fps 20");
-        watcher.join();
+        std::string watched;
+        while (std::fgets(line, sizeof(line), watcher) != nullptr) {
+            watched += line;
+        }
+        ::pclose(watcher);
         ASSERT_EQ(painted.status, 0) << painted.output;
         EXPECT_TRUE(contains(painted.output, variant == "--memory gtt" ? "in GTT" : "in VRAM"))
             << painted.output;
