@@ -11,8 +11,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -23,24 +21,7 @@ namespace {
 
 using namespace std::chrono;
 using fbx::test::ChildProcess;
-
-// User + system CPU time the process has used, in seconds.
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(in, line);
-    // Fields after the command name (which may hold spaces) start past ')'.
-    std::istringstream rest(line.substr(line.rfind(')') + 2));
-    std::string field;
-    unsigned long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stoul(field);
-        if (i == 15)
-            stime = std::stoul(field);
-    }
-    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
-}
+using fbx::test::cpu_seconds;
 
 }  // namespace
 

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             continue;
         }
         FUZZ_CHECK(r.width > 0 && r.height > 0);
-        FUZZ_CHECK(std::uint64_t{r.x} + r.width <= width && std::uint64_t{r.y} + r.height <= height);
+        FUZZ_CHECK(std::uint64_t{r.x} + r.width <= width &&
+                   std::uint64_t{r.y} + r.height <= height);
         vgpu_rects_add(rects, &n, max, &r);
         FUZZ_CHECK(n >= 1 && n <= max);
         added[n_added++] = r;
@@ -59,7 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     regs.enable = 1;
     regs.format = (in.take<std::uint8_t>() & 1) ? VGPU_FMT_RGB565 : VGPU_FMT_XRGB8888;
     const std::uint8_t mod = in.take<std::uint8_t>() % 3;
-    regs.modifier = mod == 0 ? VGPU_MOD_LINEAR : mod == 1 ? VGPU_MOD_I915_X_TILED : VGPU_MOD_I915_Y_TILED;
+    regs.modifier = mod == 0   ? VGPU_MOD_LINEAR
+                    : mod == 1 ? VGPU_MOD_I915_X_TILED
+                               : VGPU_MOD_I915_Y_TILED;
     regs.width = in.take<std::uint16_t>() % 2048 + 1;
     regs.height = in.take<std::uint16_t>() % 2048 + 1;
     regs.stride = (in.take<std::uint16_t>() + regs.width * 4u + 511u) & ~511u;

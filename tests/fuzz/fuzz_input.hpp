@@ -28,11 +28,10 @@ private:
 };
 
 // Aborts (a finding for libFuzzer) when an invariant does not hold.
-#define FUZZ_CHECK(cond)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__,  \
-                         __LINE__);                                             \
-            __builtin_trap();                                                   \
-        }                                                                       \
+#define FUZZ_CHECK(cond)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            std::fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+            __builtin_trap();                                                                  \
+        }                                                                                      \
     } while (0)

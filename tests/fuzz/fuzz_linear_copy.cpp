@@ -16,7 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     regs.enable = 1;
     regs.format = formats[in.take<std::uint8_t>() % 6];
     const std::uint8_t mod = in.take<std::uint8_t>() % 3;
-    regs.modifier = mod == 0 ? VGPU_MOD_LINEAR : mod == 1 ? VGPU_MOD_I915_X_TILED : VGPU_MOD_I915_Y_TILED;
+    regs.modifier = mod == 0   ? VGPU_MOD_LINEAR
+                    : mod == 1 ? VGPU_MOD_I915_X_TILED
+                               : VGPU_MOD_I915_Y_TILED;
     regs.width = in.take<std::uint8_t>() % 200 + 1;
     regs.height = in.take<std::uint8_t>() % 100 + 1;
     const std::uint32_t cpp = vgpu_format_lookup(regs.format)->cpp;

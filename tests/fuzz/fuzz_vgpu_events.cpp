@@ -29,8 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 e.count %= VGPU_EVENT_MAX_RECTS + 2;
             }
             const bool primary = e.plane == VGPU_PLANE_PRIMARY;
-            primary_refresh |= e.type == VGPU_EVENT_OVERFLOW ||
-                               (primary && (e.type == VGPU_EVENT_FLIP || e.type == VGPU_EVENT_MODE));
+            primary_refresh |=
+                e.type == VGPU_EVENT_OVERFLOW ||
+                (primary && (e.type == VGPU_EVENT_FLIP || e.type == VGPU_EVENT_MODE));
         }
         translator.apply(batch);
         const fbx::VgpuEventChanges changes = translator.take();

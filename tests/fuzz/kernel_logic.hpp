@@ -2,8 +2,8 @@
 
 // The kernel module's pure-logic C headers, for the C++ harnesses.
 extern "C" {
+#include "convert_logic.h"
+#include "damage_logic.h"
 #include "plane_logic.h"
 #include "regs_logic.h"
-#include "damage_logic.h"
-#include "convert_logic.h"
 }

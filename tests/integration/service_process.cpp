@@ -14,8 +14,10 @@
 
 namespace fbx::test {
 
-std::uint16_t free_loopback_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+std::uint16_t free_port(int type) {
+    const int s = ::socket(AF_INET, type, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -26,6 +28,33 @@ std::uint16_t free_loopback_port() {
     }
     ::close(s);
     return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+std::uint16_t free_loopback_port() {
+    return free_port(SOCK_STREAM);
+}
+
+std::uint16_t free_loopback_udp_port() {
+    return free_port(SOCK_DGRAM);
+}
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    // Fields after the command name (which may hold spaces) start past ')'.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    unsigned long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::stoul(field);
+        if (i == 15)
+            stime = std::stoul(field);
+    }
+    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
 
 std::string program(const std::string& name) {

@@ -11,6 +11,11 @@ namespace fbx::test {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, closed).
 std::uint16_t free_loopback_port();
+// The same for UDP (an RTP receiver's port).
+std::uint16_t free_loopback_udp_port();
+
+// User + system CPU time process `pid` has used so far, in seconds.
+double cpu_seconds(pid_t pid);
 
 // Runs a program (fbexportd, fbshot) as a child process with its output in a
 // file, for tests that treat it as a black box. The destructor stops it.

@@ -5,9 +5,7 @@
 // after a second (--demo-stop-at), and every frame from then on must be the
 // picture of that moment, cursor included.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,20 +36,6 @@ constexpr std::uint64_t still_at_ms = 1000;
 constexpr auto until_still = std::chrono::milliseconds(still_at_ms + 300);
 
 // A UDP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t free_udp_port() {
-    const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        throw std::runtime_error("cannot find a free UDP port");
-    }
-    ::close(s);
-    return ntohs(addr.sin_port);
-}
-
 // The numbers of the stop log's line for a stream: "stream NAME: P frames, D dropped".
 struct StreamLine {
     bool found = false;
@@ -276,7 +260,7 @@ TEST_F(ServiceStreams, RtspWithCredentialsNeedsThem) {
 // The receiver joins once the desktop is still, as a late viewer would: the
 // stream asks its encoder for a keyframe every 2 s, so it gets pictures soon.
 TEST_F(ServiceStreams, RtpReceiverJoiningLateDecodesTheDemo) {
-    const std::uint16_t port = free_udp_port();
+    const std::uint16_t port = free_loopback_udp_port();
     auto service = start({"--rtp", "127.0.0.1:" + std::to_string(port)});
     std::this_thread::sleep_for(until_still);
     std::string error;

@@ -83,11 +83,7 @@ protected:
     std::optional<VncTestClient> client_;
 };
 
-struct Case {
-    const char* format;
-    const char* modifier;
-    Memory memory;
-};
+using Case = SurfaceCase;
 
 class FbexportdVgpuSurfaces : public FbexportdVgpu, public ::testing::WithParamInterface<Case> {};
 
@@ -105,13 +101,7 @@ INSTANTIATE_TEST_SUITE_P(Surfaces, FbexportdVgpuSurfaces,
                          ::testing::Values(Case{"XRGB8888", "y-tiled", Memory::vram},
                                            Case{"ARGB8888", "x-tiled", Memory::gtt},
                                            Case{"RGB565", "linear", Memory::vram}),
-                         [](const auto& test_info) {
-                             const Case& c = test_info.param;
-                             std::string name = std::string(c.format) + "_" + c.modifier + "_" +
-                                                memory_name(c.memory);
-                             std::erase(name, '-');
-                             return name;
-                         });
+                         surface_case_name);
 
 TEST_F(FbexportdVgpu, PostedDamageArrivesAsAnUpdateCoveringItAndLittleElse) {
     const vgpu::PlaneConfig plane = primary("XRGB8888", "x-tiled", Memory::vram);

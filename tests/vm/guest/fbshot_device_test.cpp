@@ -14,11 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-struct Case {
-    const char* format;
-    const char* modifier;
-    Memory memory;
-};
+using Case = SurfaceCase;
 
 class FbshotDevice : public VgpuTest {
 protected:
@@ -104,13 +100,7 @@ INSTANTIATE_TEST_SUITE_P(Surfaces, FbshotDeviceSurfaces,
                                            Case{"RGB565", "y-tiled", Memory::gtt},
                                            Case{"XRGB2101010", "x-tiled", Memory::vram},
                                            Case{"ABGR8888", "x-tiled", Memory::gtt}),
-                         [](const auto& test_info) {
-                             const Case& c = test_info.param;
-                             std::string name = std::string(c.format) + "_" + c.modifier + "_" +
-                                                memory_name(c.memory);
-                             std::erase(name, '-');
-                             return name;
-                         });
+                         surface_case_name);
 
 TEST_F(FbshotDevice, NoPrimaryPlaneIsAClearErrorAndNoFile) {
     const std::string out = (dir_ / "never.png").string();

@@ -37,6 +37,13 @@ std::string memory_name(Memory memory) {
     return memory == Memory::gtt ? "gtt" : "vram";
 }
 
+std::string surface_case_name(const ::testing::TestParamInfo<SurfaceCase>& info) {
+    const SurfaceCase& c = info.param;
+    std::string name = std::string(c.format) + "_" + c.modifier + "_" + memory_name(c.memory);
+    std::erase(name, '-');
+    return name;
+}
+
 vgpu::GuestMemory& GuestSurfaces::guest_ram() {
     if (!ram_) {
         ram_ = std::make_unique<vgpu::GuestMemory>(device_.container(), guest_iova, guest_ram_size);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "fbexport/pixel_format.hpp"
 #include "fbexport/rect.hpp"
 #include "guest_memory.hpp"
@@ -22,6 +24,15 @@ namespace vmtest {
 // Where a surface lives: VRAM (BAR0) or guest RAM mapped through GTT entries.
 enum class Memory { vram, gtt };
 std::string memory_name(Memory memory);
+
+// One surface a parameterised test shows: format and layout by name, memory.
+struct SurfaceCase {
+    const char* format;
+    const char* modifier;
+    Memory memory;
+};
+// "XRGB8888_ytiled_vram": the test name gtest accepts.
+std::string surface_case_name(const ::testing::TestParamInfo<SurfaceCase>& info);
 
 // The guest's surfaces of one vGPU: places planes in VRAM or GTT space and
 // draws into them as a guest driver would (nothing is committed here).

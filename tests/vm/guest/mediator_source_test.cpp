@@ -119,11 +119,7 @@ protected:
     fbx::ShadowFramebuffer shadow_;
 };
 
-struct Case {
-    const char* format;
-    const char* modifier;
-    Memory memory;
-};
+using Case = SurfaceCase;
 
 class MediatorSourcePixels : public MediatorSourceTest,
                              public ::testing::WithParamInterface<Case> {};
@@ -165,13 +161,7 @@ INSTANTIATE_TEST_SUITE_P(Surfaces, MediatorSourcePixels,
                                            Case{"ABGR8888", "linear", Memory::gtt},
                                            Case{"RGB565", "y-tiled", Memory::gtt},
                                            Case{"XRGB2101010", "x-tiled", Memory::vram}),
-                         [](const auto& test_info) {
-                             const Case& c = test_info.param;
-                             std::string name = std::string(c.format) + "_" + c.modifier + "_" +
-                                                memory_name(c.memory);
-                             std::erase(name, '-');
-                             return name;
-                         });
+                         surface_case_name);
 
 TEST_F(MediatorSourceTest, DamageIsExactlyWhatTheGuestPosted) {
     const vgpu::PlaneConfig plane = primary();
