@@ -16,6 +16,7 @@ struct SourceSpec {
     std::string uuid;  // for Kind::vgpu
 
     std::string to_string() const { return kind == Kind::demo ? "demo" : "vgpu:" + uuid; }
+    bool operator==(const SourceSpec&) const = default;
 };
 
 // "demo" or "vgpu:<uuid>"; throws UsageError naming `option` otherwise.

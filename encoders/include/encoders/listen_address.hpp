@@ -15,6 +15,8 @@ struct ListenAddress {
 
     bool is_loopback() const;
     std::string to_string() const;  // "127.0.0.1:5900", "[::1]:5900"
+
+    bool operator==(const ListenAddress&) const = default;
 };
 
 // Throws fbx::Error naming the bad part of `text` when it is not an address.

@@ -13,6 +13,8 @@ namespace fbx {
 struct RtpDestination {
     std::string host;
     std::uint16_t port = 0;
+
+    bool operator==(const RtpDestination&) const = default;
 };
 
 // A user name and password an RTSP client must give (RTSP Digest
@@ -20,6 +22,8 @@ struct RtpDestination {
 struct RtspCredentials {
     std::string user;
     std::string password;
+
+    bool operator==(const RtspCredentials&) const = default;
 };
 
 // The video streams the service offers besides VNC. All are fed from the same
@@ -39,6 +43,7 @@ struct StreamOptions {
 
     bool any() const { return encoded() || pipeline_tail.has_value(); }
     bool encoded() const { return record || rtp || rtsp; }
+    bool operator==(const StreamOptions&) const = default;
 };
 
 }  // namespace fbx

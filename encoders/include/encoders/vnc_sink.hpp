@@ -22,6 +22,8 @@ struct VncOptions {
     // authentication uses only the first 8 characters.
     std::optional<std::string> password;
     std::string desktop_name = "fbexport";
+
+    bool operator==(const VncOptions&) const = default;
 };
 
 // Serves a ShadowFramebuffer to any number of RFB clients with libvncserver:
