@@ -99,6 +99,13 @@ struct vgpu_state {
 	struct eventfd_ctx *event_trigger;
 	u64 events;			/* records created */
 
+	/*
+	 * Module parameter "extensions" at creation: false leaves only what
+	 * upstream mdev displays offer (no display-export device, event
+	 * interrupt, damage registers or dirty tracking).
+	 */
+	bool extensions;
+
 	/* which plane types the VFIO fd offers (sysfs plane_types) */
 	u32 offer;			/* VGPU_OFFER_* */
 
@@ -245,5 +252,6 @@ void vgpu_debugfs_remove(struct vgpu_state *vgpu);
 /* vgpu_main.c */
 int vgpu_budget_reserve(const struct vgpu_type *type);
 void vgpu_budget_release(const struct vgpu_type *type);
+bool vgpu_extensions_param(void);
 
 #endif /* VGPU_H */

@@ -104,7 +104,7 @@ struct address_space *vgpu_vram_mapping(struct vgpu_state *vgpu)
 /* VRAM page @pgoff was written (fault or pwrite). Any context but IRQ. */
 void vgpu_dirty_mark(struct vgpu_state *vgpu, unsigned long pgoff)
 {
-	if (pgoff >= vgpu->vram_pages)
+	if (!vgpu->extensions || pgoff >= vgpu->vram_pages)
 		return;
 	if (!test_and_set_bit(pgoff, vgpu->dirty))
 		schedule_delayed_work(&vgpu->dirty_work,

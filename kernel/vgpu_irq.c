@@ -71,6 +71,8 @@ void vgpu_irq_release(struct vgpu_state *vgpu)
 
 int vgpu_irq_get_info(struct vgpu_state *vgpu, struct vfio_irq_info *info)
 {
+	if (!vgpu->extensions && info->index >= VGPU_EVENT_IRQ_INDEX)
+		return -EINVAL;
 	switch (info->index) {
 	case VFIO_PCI_INTX_IRQ_INDEX:
 		info->flags = VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE |

@@ -22,6 +22,21 @@ static unsigned int max_instances = 32;
 module_param(max_instances, uint, 0444);
 MODULE_PARM_DESC(max_instances, "maximum number of vGPU instances");
 
+/*
+ * Writable at run time and read once per instance, when it is created: a
+ * test can create an upstream-style instance beside extended ones without
+ * reloading the module.
+ */
+static bool extensions = true;
+module_param(extensions, bool, 0644);
+MODULE_PARM_DESC(extensions,
+		 "new instances get the display-export device, event interrupt, damage registers and dirty tracking (N: only the VFIO display ioctls, like mbochs or GVT-g)");
+
+bool vgpu_extensions_param(void)
+{
+	return READ_ONCE(extensions);
+}
+
 /* BAR sizes must be powers of two; vram_mb is the BAR0 size. */
 static struct vgpu_type vgpu_types[] = {
 	{
@@ -122,7 +137,7 @@ static int vgpu_probe(struct mdev_device *mdev)
 		return ret;
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
-	ret = vgpu_display_add(vgpu);
+	ret = vgpu->extensions ? vgpu_display_add(vgpu) : 0;
 	if (ret) {
 		dev_err(&mdev->dev, "cannot create the display-export device: %d\n",
 			ret);

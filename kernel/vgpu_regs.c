@@ -11,6 +11,20 @@
 
 #include "vgpu.h"
 
+/*
+ * Without extensions the damage registers do not exist: they behave as
+ * unknown offsets (read 0, writes ignored and counted as invalid), as a
+ * device that never had them would.
+ */
+static bool vgpu_reg_hidden(const struct vgpu_state *vgpu, u32 off)
+{
+	if (vgpu->extensions)
+		return false;
+	return off == VGPU_REG_DAMAGE_COUNT || off == VGPU_REG_DAMAGE_MODE ||
+	       (off >= VGPU_DAMAGE_BASE_0 &&
+		off < VGPU_DAMAGE_REG(VGPU_NUM_PLANES, 0));
+}
+
 void vgpu_regs_read(struct vgpu_state *vgpu, u32 off, void *buf, u32 count)
 {
 	__le32 val;
@@ -18,11 +32,14 @@ void vgpu_regs_read(struct vgpu_state *vgpu, u32 off, void *buf, u32 count)
 	lockdep_assert_held(&vgpu->lock);
 
 	/* registers are 32-bit; anything else reads as zero */
-	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE) {
+	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE ||
+	    vgpu_reg_hidden(vgpu, off)) {
 		memset(buf, 0, count);
 		return;
 	}
 	val = cpu_to_le32(vgpu_engine_read(&vgpu->eng, off));
+	if (off == VGPU_REG_CAPS && !vgpu->extensions)
+		val &= ~cpu_to_le32(VGPU_CAP_DAMAGE);
 	memcpy(buf, &val, sizeof(val));
 }
 
@@ -34,7 +51,8 @@ void vgpu_regs_write(struct vgpu_state *vgpu, u32 off, const void *buf,
 
 	lockdep_assert_held(&vgpu->lock);
 
-	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE) {
+	if (count != 4 || off % 4 || off >= VGPU_BAR2_SIZE ||
+	    vgpu_reg_hidden(vgpu, off)) {
 		vgpu_engine_bad_access(&vgpu->eng);
 		return;
 	}

@@ -36,6 +36,7 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&vgpu->dmabufs);
 	vgpu->next_dmabuf_id = 1;
 	vgpu->type = type;
+	vgpu->extensions = vgpu_extensions_param();
 	vgpu->bar0_size = (u64)type->vram_mb << 20;
 	vgpu->vram_size = VGPU_USABLE_VRAM(vgpu->bar0_size);
 	vgpu->vram_pages = vgpu->vram_size >> PAGE_SHIFT;
@@ -464,7 +465,8 @@ static long vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			return -EINVAL;
 		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
 		info.num_regions = VGPU_NUM_REGIONS;
-		info.num_irqs = VGPU_NUM_IRQS;
+		info.num_irqs = vgpu->extensions ? VGPU_NUM_IRQS :
+						   VGPU_EVENT_IRQ_INDEX;
 		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 	}
 	case VFIO_DEVICE_GET_REGION_INFO:

@@ -129,6 +129,11 @@ static const struct vm_operations_struct vgpu_vram_vm_ops = {
 	.page_mkwrite = vgpu_dirty_mkwrite,
 };
 
+/* Without extensions nothing tracks writes: mapped writable at once. */
+static const struct vm_operations_struct vgpu_vram_plain_vm_ops = {
+	.fault = vgpu_vram_fault,
+};
+
 /*
  * Only BAR0's VRAM part may be mapped, and only shared: a private copy
  * of VRAM would silently stop following the device. The vma keeps the
@@ -147,7 +152,8 @@ int vgpu_vram_mmap(struct vgpu_state *vgpu, struct vm_area_struct *vma)
 	    npages > vgpu->vram_pages - vma->vm_pgoff)
 		return -EINVAL;
 
-	vma->vm_ops = &vgpu_vram_vm_ops;
+	vma->vm_ops = vgpu->extensions ? &vgpu_vram_vm_ops :
+					 &vgpu_vram_plain_vm_ops;
 	vma->vm_private_data = vgpu;
 	/*
 	 * The VFIO file's own mapping is shared with other anonymous-inode
