@@ -63,6 +63,38 @@ static ssize_t pinned_pages_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(pinned_pages);
 
+/*
+ * What the instance holds on the host that a guest's actions make grow:
+ * VRAM pages allocated on first touch and dma-buf cache entries. Tests
+ * compare them before and after a hostile guest (with pinned_pages).
+ */
+static ssize_t vram_pages_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	unsigned long i, allocated = 0;
+
+	mutex_lock(&vgpu->lock);
+	for (i = 0; i < vgpu->vram_pages; i++)
+		allocated += !!vgpu->pages[i];
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%lu\n", allocated);
+}
+static DEVICE_ATTR_RO(vram_pages);
+
+static ssize_t dmabufs_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vgpu_state *vgpu = dev_get_drvdata(dev);
+	unsigned int n;
+
+	mutex_lock(&vgpu->lock);
+	n = vgpu->n_dmabufs;
+	mutex_unlock(&vgpu->lock);
+	return sysfs_emit(buf, "%u\n", n);
+}
+static DEVICE_ATTR_RO(dmabufs);
+
 static ssize_t events_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -141,6 +173,8 @@ static struct attribute *vgpu_dev_attrs[] = {
 	&dev_attr_flip_count.attr,
 	&dev_attr_pinned_pages.attr,
 	&dev_attr_events.attr,
+	&dev_attr_vram_pages.attr,
+	&dev_attr_dmabufs.attr,
 	&dev_attr_display_dev.attr,
 	&dev_attr_plane_types.attr,
 	NULL,

@@ -67,6 +67,8 @@
 #define VGPU_SYSFS_FLIP_COUNT		"flip_count"      /* commits latched */
 #define VGPU_SYSFS_PINNED_PAGES		"pinned_pages"    /* guest pages pinned now */
 #define VGPU_SYSFS_EVENTS		"events"          /* event records created */
+#define VGPU_SYSFS_VRAM_PAGES		"vram_pages"      /* VRAM pages allocated now */
+#define VGPU_SYSFS_DMABUFS		"dmabufs"         /* dma-buf cache entries now */
 #define VGPU_SYSFS_PLANE_TYPES		"plane_types"     /* RW: dmabuf, region, or both */
 #define VGPU_SYSFS_DISPLAY_DEV		"display_dev"     /* /dev path of the export device */
 
