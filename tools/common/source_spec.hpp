@@ -9,17 +9,20 @@
 
 namespace fbx::cli {
 
-// What --source names: the built-in demo, or a vgpu_mediator vGPU by UUID.
+// What --source names: the built-in demo, a vgpu_mediator vGPU by UUID, or
+// any mdev display by UUID through the VFIO display ioctls (vfio:).
 struct SourceSpec {
-    enum class Kind { demo, vgpu };
+    enum class Kind { demo, vgpu, vfio };
     Kind kind = Kind::demo;
-    std::string uuid;  // for Kind::vgpu
+    std::string uuid;  // for Kind::vgpu and Kind::vfio
 
-    std::string to_string() const { return kind == Kind::demo ? "demo" : "vgpu:" + uuid; }
+    std::string to_string() const {
+        return kind == Kind::demo ? "demo" : (kind == Kind::vgpu ? "vgpu:" : "vfio:") + uuid;
+    }
     bool operator==(const SourceSpec&) const = default;
 };
 
-// "demo" or "vgpu:<uuid>"; throws UsageError naming `option` otherwise.
+// "demo", "vgpu:<uuid>" or "vfio:<uuid>"; throws UsageError naming `option` otherwise.
 SourceSpec parse_source_spec(std::string_view option, std::string_view text);
 // A bare vGPU UUID (fbshot --device); throws UsageError naming `option`.
 SourceSpec parse_vgpu_uuid(std::string_view option, std::string_view text);

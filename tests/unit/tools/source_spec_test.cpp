@@ -18,6 +18,14 @@ TEST(SourceSpec, DemoAndVgpu) {
     EXPECT_EQ(parse_vgpu_uuid("--device", uuid).uuid, uuid);
 }
 
+TEST(SourceSpec, VfioNamesAnyMdevDisplay) {
+    const SourceSpec vfio = parse_source_spec("--source", std::string("vfio:") + uuid);
+    EXPECT_EQ(vfio.kind, SourceSpec::Kind::vfio);
+    EXPECT_EQ(vfio.uuid, uuid);
+    EXPECT_EQ(vfio.to_string(), std::string("vfio:") + uuid);
+    EXPECT_THROW(parse_source_spec("--source", "vfio:not-a-uuid"), UsageError);
+}
+
 TEST(SourceSpec, MistakesAreUsageErrorsNamingTheOption) {
     for (const char* text : {"", "vgpu", "vgpu:", "vgpu:not-a-uuid", "mbochs", "demo2"}) {
         try {
