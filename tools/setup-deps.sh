@@ -24,6 +24,8 @@ packages=(
   # fbexportd's streams: the RTSP server library (--rtsp); rtspsrc, the RTSP
   # client the tests play it with, is in plugins-good
   libgstrtspserver-1.0-dev
+  # fbexportd --config: the TOML parser (a shared library, libtomlplusplus3)
+  libtomlplusplus-dev
   # tests and benchmarks; clang and its libFuzzer runtime for tests/fuzz
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-dev
   # real peers used by the integration tests

@@ -1,0 +1,525 @@
+#include "config_file.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <vector>
+
+#include "command_line.hpp"
+#include "encoders/stream_pipelines.hpp"
+#include "encoders/video_encoder_choice.hpp"
+#include "fbexport/vgpu_locator.hpp"
+
+namespace fbx {
+namespace {
+
+constexpr const char* uuid_example = "0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4";
+constexpr std::uint16_t default_vnc_port = 5900;
+constexpr std::int64_t max_fps = 120;
+
+std::string type_name(const toml::node& node) {
+    std::ostringstream out;
+    out << node.type();
+    return out.str();
+}
+
+std::string joined(std::initializer_list<std::string_view> words) {
+    std::string text;
+    for (const std::string_view w : words) {
+        text += (text.empty() ? "" : ", ") + std::string(w);
+    }
+    return text;
+}
+
+bool is_wildcard(const ListenAddress& a) {
+    return a.host == "0.0.0.0" || a.host == "::";
+}
+
+// A TCP port some entry listens on, to catch two entries on one port at load
+// rather than as a bind failure halfway through starting (or reloading).
+struct Listener {
+    ListenAddress address;
+    std::string what;
+    toml::source_position where;
+};
+
+// Walks the parsed document; every mistake it finds is thrown as a
+// ConfigError at the key or value concerned.
+class ConfigReader {
+public:
+    ConfigReader(std::string_view file, const SecretReader& read_secret)
+        : file_(file), read_secret_(read_secret) {}
+
+    ServiceConfig read(const toml::table& root);
+
+private:
+    [[noreturn]] void fail(const toml::source_region& where, const std::string& reason) const {
+        throw ConfigError(file_, where.begin.line, where.begin.column, reason);
+    }
+
+    void check_keys(const toml::table& table, std::string_view name,
+                    std::initializer_list<std::string_view> allowed) const;
+    const toml::table& table_of(const toml::node& node, std::string_view name) const;
+    std::string string_of(const toml::node& node, std::string_view name) const;
+    std::int64_t integer_of(const toml::node& node, std::string_view name, std::int64_t min,
+                            std::int64_t max) const;
+    bool bool_of(const toml::node& node, std::string_view name) const;
+
+    ListenAddress address_of(const toml::table& table, std::string_view name,
+                             std::optional<std::uint16_t> default_port) const;
+    std::string secret_of(const toml::node& node, std::string_view name) const;
+    void claim(const ListenAddress& address, std::string what, const toml::node& where);
+
+    void read_display(const toml::table& table, ServiceConfig& config);
+    void read_source(const toml::table& table, DisplayConfig& display);
+    void read_vnc(const toml::table& table, ListenAddress& address,
+                  std::optional<std::string>& password, std::string_view name);
+    void read_streams(const toml::table& table, StreamOptions& streams);
+    void read_all_vgpus(const toml::table& table, ServiceConfig& config);
+
+    std::string file_;
+    const SecretReader& read_secret_;
+    std::vector<Listener> listeners_;
+    std::vector<std::pair<std::string, toml::source_position>> uuids_;  // lower case
+    std::optional<toml::source_position> all_vgpus_at_;
+};
+
+void ConfigReader::check_keys(const toml::table& table, std::string_view name,
+                              std::initializer_list<std::string_view> allowed) const {
+    for (const auto& [key, node] : table) {
+        if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
+            fail(key.source(), "unknown key '" + std::string(key.str()) + "' in " +
+                                   std::string(name) + "; expected " + joined(allowed));
+        }
+    }
+}
+
+const toml::table& ConfigReader::table_of(const toml::node& node, std::string_view name) const {
+    if (const toml::table* t = node.as_table()) {
+        return *t;
+    }
+    fail(node.source(), std::string(name) + " must be a table, not " + type_name(node));
+}
+
+std::string ConfigReader::string_of(const toml::node& node, std::string_view name) const {
+    if (const auto* s = node.as_string()) {
+        return s->get();
+    }
+    fail(node.source(), std::string(name) + " must be a string, not " + type_name(node));
+}
+
+std::int64_t ConfigReader::integer_of(const toml::node& node, std::string_view name,
+                                      std::int64_t min, std::int64_t max) const {
+    const auto* i = node.as_integer();
+    if (!i) {
+        fail(node.source(), std::string(name) + " must be an integer, not " + type_name(node));
+    }
+    if (i->get() < min || i->get() > max) {
+        fail(node.source(), std::string(name) + " must be " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", not " + std::to_string(i->get()));
+    }
+    return i->get();
+}
+
+bool ConfigReader::bool_of(const toml::node& node, std::string_view name) const {
+    if (const auto* b = node.as_boolean()) {
+        return b->get();
+    }
+    fail(node.source(), std::string(name) + " must be true or false, not " + type_name(node));
+}
+
+// { address = "...", port = N }: the address numeric IPv4 or IPv6 (no
+// brackets needed) or localhost, loopback when left out.
+ListenAddress ConfigReader::address_of(const toml::table& table, std::string_view name,
+                                       std::optional<std::uint16_t> default_port) const {
+    std::uint16_t port = 0;
+    if (const toml::node* node = table.get("port")) {
+        port = static_cast<std::uint16_t>(integer_of(*node, std::string(name) + ".port", 1, 65535));
+    } else if (default_port) {
+        port = *default_port;
+    } else {
+        fail(table.source(), std::string(name) + " needs a port");
+    }
+    std::string host = "127.0.0.1";
+    const toml::node* address = table.get("address");
+    if (address) {
+        host = string_of(*address, std::string(name) + ".address");
+        if (host.empty()) {
+            fail(address->source(), std::string(name) + ".address is empty");
+        }
+    }
+    const bool bare_ipv6 = host.find(':') != std::string::npos && host.front() != '[';
+    try {
+        return parse_listen_address((bare_ipv6 ? "[" + host + "]" : host) + ":" +
+                                    std::to_string(port));
+    } catch (const Error&) {
+        fail(address->source(), std::string(name) + ".address '" + host +
+                                    "' is not a numeric IPv4 or IPv6 address, nor localhost");
+    }
+}
+
+std::string ConfigReader::secret_of(const toml::node& node, std::string_view name) const {
+    std::string path = string_of(node, name);
+    if (path.empty()) {
+        fail(node.source(), std::string(name) + " is empty");
+    }
+    // Relative to the configuration file, not to wherever the service runs.
+    const auto slash = file_.rfind('/');
+    if (path.front() != '/' && slash != std::string::npos) {
+        path = file_.substr(0, slash + 1) + path;
+    }
+    try {
+        return read_secret_(path);
+    } catch (const std::exception& e) {
+        fail(node.source(), std::string(name) + ": " + e.what());
+    }
+}
+
+void ConfigReader::claim(const ListenAddress& address, std::string what, const toml::node& where) {
+    for (const Listener& l : listeners_) {
+        if (l.address.port == address.port &&
+            (l.address.host == address.host || is_wildcard(l.address) || is_wildcard(address))) {
+            fail(where.source(), what + " port " + std::to_string(address.port) +
+                                     " is already taken by the " + l.what + " listener at line " +
+                                     std::to_string(l.where.line) + ", column " +
+                                     std::to_string(l.where.column));
+        }
+    }
+    listeners_.push_back({address, std::move(what), where.source().begin});
+}
+
+void ConfigReader::read_source(const toml::table& table, DisplayConfig& display) {
+    const toml::node* vgpu = table.get("vgpu");
+    const toml::node* demo = table.get("demo");
+    if (vgpu && demo) {
+        fail(demo->source(), "a display is either a vgpu or the demo, not both");
+    }
+    if (demo) {
+        if (!bool_of(*demo, "demo")) {
+            fail(demo->source(), "demo = false serves nothing; remove the display or name a vgpu");
+        }
+        display.source = {};
+        return;
+    }
+    const std::string uuid = string_of(*vgpu, "vgpu");
+    if (!is_uuid(uuid)) {
+        fail(vgpu->source(),
+             "vgpu '" + uuid + "' is not a vGPU UUID (like " + uuid_example + ") nor \"all\"");
+    }
+    std::string lower = uuid;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const auto& [seen, where] : uuids_) {
+        if (seen == lower) {
+            fail(vgpu->source(), "vGPU " + uuid + " is already served by the display at line " +
+                                     std::to_string(where.line));
+        }
+    }
+    uuids_.emplace_back(lower, vgpu->source().begin);
+    display.source = {cli::SourceSpec::Kind::vgpu, uuid};
+}
+
+void ConfigReader::read_vnc(const toml::table& table, ListenAddress& address,
+                            std::optional<std::string>& password, std::string_view name) {
+    check_keys(table, name, {"address", "port", "password_file"});
+    address = address_of(table, name, default_vnc_port);
+    if (const toml::node* node = table.get("password_file")) {
+        password = secret_of(*node, std::string(name) + ".password_file");
+    }
+    if (!address.is_loopback() && !password) {
+        const toml::node* where = table.get("address");
+        fail(where->source(), "VNC off loopback (" + address.to_string() +
+                                  ") requires a password: add " + std::string(name) +
+                                  ".password_file");
+    }
+}
+
+void ConfigReader::read_streams(const toml::table& table, StreamOptions& streams) {
+    check_keys(table, "streams", {"encoder", "record", "rtp", "rtsp", "fps", "pipeline"});
+    std::optional<VideoCodec> forced_codec;
+    if (const toml::node* node = table.get("encoder")) {
+        const std::string name = string_of(*node, "streams.encoder");
+        std::string names;
+        for (const auto& c : encoder_candidates()) {
+            if (c.element == name) {
+                forced_codec = c.codec;
+            }
+            names += (names.empty() ? "" : ", ") + std::string(c.element);
+        }
+        if (!forced_codec) {
+            fail(node->source(), "unknown encoder '" + name + "'; choose one of " + names);
+        }
+        streams.encoder = name;
+    }
+    if (const toml::node* node = table.get("record")) {
+        const std::string path = string_of(*node, "streams.record");
+        try {
+            const Container container = container_for(path);
+            if (forced_codec) {
+                check_container_holds(container, *forced_codec, path);
+            }
+        } catch (const Error& e) {
+            fail(node->source(), std::string("streams.record: ") + e.what());
+        }
+        streams.record = path;
+    }
+    if (const toml::node* node = table.get("rtp")) {
+        const toml::table& rtp = table_of(*node, "streams.rtp");
+        check_keys(rtp, "streams.rtp", {"address", "port"});
+        const ListenAddress to = address_of(rtp, "streams.rtp", std::nullopt);
+        streams.rtp = RtpDestination{to.host, to.port};
+    }
+    if (const toml::node* node = table.get("rtsp")) {
+        const toml::table& rtsp = table_of(*node, "streams.rtsp");
+        check_keys(rtsp, "streams.rtsp", {"address", "port", "credentials_file"});
+        streams.rtsp = address_of(rtsp, "streams.rtsp", std::nullopt);
+        claim(*streams.rtsp, "RTSP", rtsp.get("port") ? *rtsp.get("port") : *node);
+        if (const toml::node* file = rtsp.get("credentials_file")) {
+            const std::string line = secret_of(*file, "streams.rtsp.credentials_file");
+            const auto colon = line.find(':');
+            if (colon == std::string::npos || colon == 0 || colon + 1 == line.size()) {
+                fail(file->source(),
+                     "streams.rtsp.credentials_file: the first line must be USER:PASSWORD");
+            }
+            streams.rtsp_credentials =
+                RtspCredentials{line.substr(0, colon), line.substr(colon + 1)};
+        } else if (!streams.rtsp->is_loopback()) {
+            fail(rtsp.get("address")->source(),
+                 "RTSP off loopback (" + streams.rtsp->to_string() +
+                     ") requires a user and password: add streams.rtsp.credentials_file");
+        }
+    }
+    if (const toml::node* node = table.get("fps")) {
+        streams.fps = static_cast<std::uint32_t>(integer_of(*node, "streams.fps", 1, max_fps));
+    }
+    if (const toml::node* node = table.get("pipeline")) {
+        const std::string tail = string_of(*node, "streams.pipeline");
+        if (tail.find_first_not_of(" \t\n") == std::string::npos) {
+            fail(node->source(),
+                 "streams.pipeline is empty; give what follows the raw video, e.g. "
+                 "'videoconvert ! autovideosink'");
+        }
+        streams.pipeline_tail = tail;
+    }
+    if (streams.encoder && !streams.encoded()) {
+        fail(table.get("encoder")->source(),
+             "streams.encoder: no stream to encode; add record, rtp or rtsp");
+    }
+}
+
+void ConfigReader::read_all_vgpus(const toml::table& table, ServiceConfig& config) {
+    const toml::node& vgpu = *table.get("vgpu");
+    if (all_vgpus_at_) {
+        fail(vgpu.source(),
+             "vgpu = \"all\" is already given at line " + std::to_string(all_vgpus_at_->line));
+    }
+    all_vgpus_at_ = vgpu.source().begin;
+    for (const auto& [key, node] : table) {
+        if (key.str() == "http") {
+            fail(key.source(),
+                 "http is not available with vgpu = \"all\"; list the vGPUs by UUID to give "
+                 "each its own web server");
+        }
+    }
+    check_keys(table, "a display with vgpu = \"all\"", {"vgpu", "vnc", "streams"});
+    AllVgpusConfig all;
+    if (const toml::node* node = table.get("vnc")) {
+        read_vnc(table_of(*node, "vnc"), all.vnc_base, all.vnc_password, "vnc");
+    }
+    if (const toml::node* node = table.get("streams")) {
+        const toml::table& streams = table_of(*node, "streams");
+        for (const auto& [key, value] : streams) {
+            if (key.str() != "rtsp") {
+                fail(key.source(), "streams." + std::string(key.str()) +
+                                       " is not available with vgpu = \"all\" (only rtsp, a "
+                                       "mount per vGPU); list the vGPUs by UUID");
+            }
+        }
+        const toml::node& rtsp_node = *streams.get("rtsp");
+        const toml::table& rtsp = table_of(rtsp_node, "streams.rtsp");
+        check_keys(rtsp, "streams.rtsp with vgpu = \"all\"", {"address", "port"});
+        all.rtsp = address_of(rtsp, "streams.rtsp", std::nullopt);
+        if (!all.rtsp->is_loopback()) {
+            fail(rtsp.get("address")->source(),
+                 "RTSP off loopback needs credentials, which vgpu = \"all\" does not take; "
+                 "listen on loopback or list the vGPUs by UUID");
+        }
+        claim(*all.rtsp, "RTSP", *rtsp.get("port"));
+    }
+    config.all_vgpus = all;
+}
+
+void ConfigReader::read_display(const toml::table& table, ServiceConfig& config) {
+    const toml::node* vgpu = table.get("vgpu");
+    if (!vgpu && !table.get("demo")) {
+        fail(table.source(), "a display needs vgpu = \"UUID\" (or \"all\") or demo = true");
+    }
+    if (vgpu && vgpu->value<std::string>() == "all") {
+        if (const toml::node* demo = table.get("demo")) {
+            fail(demo->source(), "a display is either a vgpu or the demo, not both");
+        }
+        read_all_vgpus(table, config);
+        return;
+    }
+    check_keys(table, "display", {"vgpu", "demo", "vnc", "http", "streams"});
+    DisplayConfig display;
+    read_source(table, display);
+    display.vnc.desktop_name = desktop_name_for(display.source);
+    const toml::node* vnc = table.get("vnc");
+    if (vnc) {
+        read_vnc(table_of(*vnc, "vnc"), display.vnc.address, display.vnc.password, "vnc");
+        const toml::node* port = table_of(*vnc, "vnc").get("port");
+        claim(display.vnc.address, "VNC", port ? *port : *vnc);
+    } else {
+        claim(display.vnc.address, "VNC", table);
+    }
+    if (const toml::node* node = table.get("http")) {
+        const toml::table& http = table_of(*node, "http");
+        check_keys(http, "http", {"address", "port"});
+        display.http = address_of(http, "http", std::nullopt);
+        if (!display.http->is_loopback() && !display.vnc.password) {
+            fail(http.get("address")->source(),
+                 "http off loopback (" + display.http->to_string() +
+                     ") requires a VNC password: add vnc.password_file");
+        }
+        claim(*display.http, "http", *http.get("port"));
+    }
+    if (const toml::node* node = table.get("streams")) {
+        read_streams(table_of(*node, "streams"), display.streams);
+    }
+    config.displays.push_back(std::move(display));
+}
+
+ServiceConfig ConfigReader::read(const toml::table& root) {
+    check_keys(root, "the top level", {"convert", "display"});
+    ServiceConfig config;
+    if (const toml::node* node = root.get("convert")) {
+        const std::string mode = string_of(*node, "convert");
+        const auto parsed = parse_convert_mode(mode);
+        if (!parsed) {
+            fail(node->source(), "convert must be auto, cpu or gl, not '" + mode + "'");
+        }
+        config.convert = *parsed;
+    }
+    const toml::node* displays = root.get("display");
+    if (!displays) {
+        throw ConfigError(file_, 1, 1,
+                          "no [[display]]: nothing to serve; add one with vgpu = \"UUID\", "
+                          "vgpu = \"all\" or demo = true");
+    }
+    const toml::array* list = displays->as_array();
+    if (!list) {
+        fail(displays->source(), "display must be an array of tables: write [[display]]");
+    }
+    for (const toml::node& entry : *list) {
+        read_display(table_of(entry, "each display"), config);
+    }
+    if (list->empty()) {
+        fail(displays->source(), "display is empty: nothing to serve");
+    }
+    return config;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string file, std::uint32_t line, std::uint32_t column,
+                         std::string reason)
+    : Error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + reason),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      reason_(std::move(reason)) {}
+
+ServiceConfig parse_config(std::string_view text, std::string_view file,
+                           const SecretReader& read_secret) {
+    toml::table root;
+    try {
+        root = toml::parse(text, file);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(std::string(file), e.source().begin.line, e.source().begin.column,
+                          std::string(e.description()));
+    }
+    return ConfigReader(file, read_secret).read(root);
+}
+
+ServiceConfig load_config_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (!in || !(text << in.rdbuf())) {
+        const int err = errno;
+        throw ConfigError(path, 0, 0, std::string("cannot read the file: ") + std::strerror(err));
+    }
+    return parse_config(text.str(), path, [](const std::string& secret_path) {
+        return cli::read_secret_file("password file", secret_path);
+    });
+}
+
+bool ConfigOverrides::touches_display() const {
+    return source || vnc || vnc_password || http || streams.encoder || streams.record ||
+           streams.rtp || streams.rtsp || streams.rtsp_credentials || streams.pipeline_tail ||
+           stream_fps;
+}
+
+ServiceConfig apply_overrides(ServiceConfig config, const ConfigOverrides& overrides) {
+    if (overrides.convert) {
+        config.convert = *overrides.convert;
+    }
+    if (!overrides.touches_display()) {
+        return config;
+    }
+    if (config.displays.empty()) {
+        DisplayConfig demo;
+        demo.vnc.desktop_name = desktop_name_for(demo.source);
+        config.displays.push_back(demo);
+    }
+    DisplayConfig& d = config.displays.front();
+    if (overrides.source) {
+        d.source = *overrides.source;
+        d.vnc.desktop_name = desktop_name_for(d.source);
+    }
+    if (overrides.vnc) {
+        d.vnc.address = *overrides.vnc;
+    }
+    if (overrides.vnc_password) {
+        d.vnc.password = overrides.vnc_password;
+    }
+    if (overrides.http) {
+        d.http = overrides.http;
+    }
+    const StreamOptions& s = overrides.streams;
+    if (s.encoder) {
+        d.streams.encoder = s.encoder;
+    }
+    if (s.record) {
+        d.streams.record = s.record;
+    }
+    if (s.rtp) {
+        d.streams.rtp = s.rtp;
+    }
+    if (s.rtsp) {
+        d.streams.rtsp = s.rtsp;
+    }
+    if (s.rtsp_credentials) {
+        d.streams.rtsp_credentials = s.rtsp_credentials;
+    }
+    if (s.pipeline_tail) {
+        d.streams.pipeline_tail = s.pipeline_tail;
+    }
+    if (overrides.stream_fps) {
+        d.streams.fps = *overrides.stream_fps;
+    }
+    return config;
+}
+
+std::string desktop_name_for(const cli::SourceSpec& source) {
+    return source.kind == cli::SourceSpec::Kind::demo ? "fbexport demo"
+                                                      : "fbexport vGPU " + source.uuid;
+}
+
+}  // namespace fbx
