@@ -2,6 +2,7 @@
 
 #include <gst/rtsp-server/rtsp-server.h>
 
+#include <algorithm>
 #include <future>
 
 #include "fbexport/error.hpp"
@@ -14,12 +15,28 @@ constexpr std::string_view component = "rtsp";
 // The role every authenticated user has; the mounts grant it access.
 constexpr const char* viewer_role = "viewer";
 
+// Closes a client that plays the mount at `path` (a std::string).
+GstRTSPFilterResult close_if_playing(GstRTSPServer*, GstRTSPClient* client, gpointer data) {
+    const auto& path = *static_cast<const std::string*>(data);
+    bool playing = false;
+    GList* sessions = gst_rtsp_client_session_filter(client, nullptr, nullptr);
+    for (GList* s = sessions; s != nullptr; s = s->next) {
+        gint matched = 0;
+        GstRTSPSessionMedia* media =
+            gst_rtsp_session_get_media(GST_RTSP_SESSION(s->data), path.c_str(), &matched);
+        playing |= media != nullptr && matched == static_cast<gint>(path.size());
+    }
+    g_list_free_full(sessions, g_object_unref);
+    return playing ? GST_RTSP_FILTER_REMOVE : GST_RTSP_FILTER_KEEP;
+}
+
 }  // namespace
 
 struct RtspStreamServer::Mount {
     RtspStreamServer* server = nullptr;
     std::string path;
     MountHooks hooks;
+    GstRTSPMediaFactory* factory = nullptr;  // the mount points hold the reference
     std::mutex mutex;
     std::map<GstRTSPMedia*, StreamInlet*> media;  // the clients' pipelines being fed
     unsigned clients = 0;                         // ever attached, to name them
@@ -123,6 +140,11 @@ RtspStreamServer::~RtspStreamServer() {
 
 void RtspStreamServer::add_mount(const std::string& path, const std::string& launch,
                                  MountHooks hooks) {
+    for (const auto& m : mounts_) {
+        if (m->path == path) {
+            throw Error("RTSP " + url(path) + " is served already (by another display)");
+        }
+    }
     auto mount = std::make_unique<Mount>();
     mount->server = this;
     mount->path = path;
@@ -139,12 +161,62 @@ void RtspStreamServer::add_mount(const std::string& path, const std::string& lau
                                         G_TYPE_BOOLEAN, TRUE, nullptr);
     }
     g_signal_connect(factory, "media-configure", G_CALLBACK(media_configure), mount.get());
+    mount->factory = factory;
 
     GstRTSPMountPoints* mounts = gst_rtsp_server_get_mount_points(server_);
     gst_rtsp_mount_points_add_factory(mounts, path.c_str(), factory);  // takes the factory
     g_object_unref(mounts);
     log(LogLevel::info, component) << "serving " << url(path);
     mounts_.push_back(std::move(mount));
+}
+
+void RtspStreamServer::remove_mount(const std::string& path) {
+    const auto found = std::find_if(mounts_.begin(), mounts_.end(),
+                                    [&](const auto& m) { return m->path == path; });
+    if (found == mounts_.end()) {
+        return;
+    }
+    Mount* mount = found->get();
+    // In the server's context, like all its other work: no new client gets
+    // the mount, and the clients playing it are closed, which unprepares
+    // their media and so detaches their inlets before this returns.
+    std::promise<void> done;
+    struct Work {
+        RtspStreamServer* self;
+        Mount* mount;
+        std::promise<void>* done;
+    } work{this, mount, &done};
+    g_main_context_invoke(
+        context_,
+        [](gpointer data) -> gboolean {
+            auto* w = static_cast<Work*>(data);
+            GstRTSPMountPoints* points = gst_rtsp_server_get_mount_points(w->self->server_);
+            g_signal_handlers_disconnect_by_data(w->mount->factory, w->mount);
+            gst_rtsp_mount_points_remove_factory(points, w->mount->path.c_str());
+            g_object_unref(points);
+            gst_rtsp_server_client_filter(w->self->server_, close_if_playing, &w->mount->path);
+            std::vector<GstRTSPMedia*> left;
+            {
+                std::lock_guard lock(w->mount->mutex);
+                for (auto& [media, inlet] : w->mount->media) {
+                    left.push_back(GST_RTSP_MEDIA(g_object_ref(media)));
+                }
+            }
+            for (GstRTSPMedia* media : left) {
+                // Unprepared by now, whether its "unprepared" signal came
+                // yet or not: hand its inlet back (once) and hear no more.
+                gst_rtsp_media_unprepare(media);
+                g_signal_handlers_disconnect_by_data(media, w->mount);
+                media_unprepared(media, w->mount);
+                g_object_unref(media);
+            }
+            w->done->set_value();
+            return G_SOURCE_REMOVE;
+        },
+        &work);
+    done.get_future().wait();
+    log(LogLevel::info, component) << "no longer serving " << url(path);
+    mounts_.erase(found);
 }
 
 std::string RtspStreamServer::url(const std::string& path) const {

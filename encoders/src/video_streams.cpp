@@ -19,8 +19,6 @@ namespace fbx {
 namespace {
 
 constexpr std::string_view component = "stream";
-// The mount of the one display served today; with vGPU sources each gets its own.
-constexpr const char* rtsp_mount = "/desktop";
 // How long a file may take to be finalised at stop.
 constexpr std::chrono::seconds finish_timeout{10};
 
@@ -41,7 +39,8 @@ VideoStreams::StreamStatistics row_of(const StreamInlet& inlet) {
 }  // namespace
 
 VideoStreams::VideoStreams(const StreamOptions& options, std::uint32_t width, std::uint32_t height,
-                           ErrorHandler on_error, ConsumersChanged on_consumers_changed)
+                           ErrorHandler on_error, ConsumersChanged on_consumers_changed,
+                           RtspMount rtsp)
     : options_(options),
       on_error_(std::move(on_error)),
       on_consumers_changed_(std::move(on_consumers_changed)) {
@@ -89,18 +88,29 @@ VideoStreams::VideoStreams(const StreamOptions& options, std::uint32_t width, st
         outputs_.push_back("feeding the pipeline '" + *options_.pipeline_tail + "'");
     }
     if (options_.rtsp) {
-        rtsp_ = std::make_unique<RtspStreamServer>(*options_.rtsp, options_.rtsp_credentials);
-        rtsp_->add_mount(rtsp_mount, rtsp_media_description(*encoder_, width, height),
+        rtsp_ = rtsp.server
+                    ? std::move(rtsp.server)
+                    : std::make_shared<RtspStreamServer>(*options_.rtsp, options_.rtsp_credentials);
+        rtsp_->add_mount(rtsp.path, rtsp_media_description(*encoder_, width, height),
                          {[this](std::unique_ptr<StreamInlet> inlet) { attach(std::move(inlet)); },
                           [this](StreamInlet* inlet) { return detach(inlet); }});
-        outputs_.push_back("serving RTSP at " + rtsp_->url(rtsp_mount));
+        rtsp_path_ = rtsp.path;
+        outputs_.push_back("serving RTSP at " + rtsp_->url(rtsp_path_));
     }
 }
 
 VideoStreams::~VideoStreams() {
-    // The RTSP server first: closing its clients detaches their inlets into us.
-    rtsp_.reset();
+    // RTSP first: closing its clients detaches their inlets into us.
+    stop_rtsp();
     local_.clear();
+}
+
+void VideoStreams::stop_rtsp() {
+    if (rtsp_) {
+        // A shared server goes on serving the other displays' mounts.
+        rtsp_->remove_mount(rtsp_path_);
+        rtsp_.reset();
+    }
 }
 
 GstClockTime VideoStreams::clock_now() {
@@ -221,7 +231,7 @@ void VideoStreams::push(const ShadowFramebuffer& shadow, const CursorImage* curs
 }
 
 void VideoStreams::finish() {
-    rtsp_.reset();
+    stop_rtsp();
     for (auto& local : local_) {
         if (local->finish(finish_timeout)) {
             log(LogLevel::info, component) << local->name() << ": finished";

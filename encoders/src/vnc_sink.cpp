@@ -14,6 +14,7 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "display/cursor_image.hpp"
@@ -84,7 +85,9 @@ struct VncSink::Server {
     ClientsChanged on_clients_changed;
     std::atomic<std::uint32_t> clients{0};
     // libvncserver keeps pointers to these for the server's life.
-    std::string desktop_name;
+    // Every desktop name given, each kept for the server's life: a client
+    // thread may read the previous one while the name changes.
+    std::set<std::string> desktop_names;
     std::string password;
     std::vector<char*> password_list;
     // Clients whose gone hook has not finished yet: see stop().
@@ -183,8 +186,7 @@ struct VncSink::Server {
         s->screenData = this;
         s->frameBuffer = reinterpret_cast<char*>(framebuffer.pixels());
         describe_pixels(s);
-        desktop_name = options.desktop_name;
-        s->desktopName = desktop_name.c_str();
+        s->desktopName = desktop_names.insert(options.desktop_name).first->c_str();
         s->alwaysShared = TRUE;
         s->newClientHook = client_arrived;
         s->ptrAddEvent = ignore_pointer;
@@ -284,6 +286,12 @@ void VncSink::adopt_client(UniqueFd socket) {
     if (cl != nullptr && !cl->onHold) {
         rfbStartOnHoldClient(cl);
     }
+}
+
+void VncSink::set_desktop_name(const std::string& name) {
+    const char* kept = server_->desktop_names.insert(name).first->c_str();
+    // Client threads read the pointer when they greet a viewer.
+    __atomic_store_n(&server_->screen->desktopName, kept, __ATOMIC_RELEASE);
 }
 
 void VncSink::set_cursor(const CursorImage* cursor) {

@@ -5,7 +5,8 @@
 
 namespace fbx::demo_font {
 
-// A tiny 5x7 bitmap font for the demo's clock: digits, ':' and '.'.
+// A tiny 5x7 bitmap font for the demo's clock and the placeholder picture of
+// an absent vGPU: digits, capital letters, ':', '.' and '-'.
 inline constexpr std::uint32_t glyph_width = 5;
 inline constexpr std::uint32_t glyph_height = 7;
 

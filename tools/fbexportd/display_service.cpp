@@ -18,14 +18,16 @@ std::chrono::milliseconds period_of(std::uint32_t per_second) {
 DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                                std::unique_ptr<Converter> converter, const VncOptions& vnc,
                                const StreamOptions& streams, const BrowserOptions& browser,
-                               PollRateConfig rate)
+                               PollRateConfig rate, RtspMount rtsp,
+                               SourceLostHandler on_source_lost)
     : loop_(loop),
       source_(std::move(source)),
       converter_(std::move(converter)),
       rate_(rate),
       timer_(loop, [this] { poll(); }),
       stream_options_(streams),
-      stream_timer_(loop, [this] { push_stream(); }) {
+      stream_timer_(loop, [this] { push_stream(); }),
+      on_source_lost_(std::move(on_source_lost)) {
     if (!converter_) {
         throw Error("display service started without a converter");
     }
@@ -76,25 +78,69 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                         consumers_changed();
                     }
                 });
-            });
+            },
+            std::move(rtsp));
         for (const std::string& output : streams_->outputs()) {
             log(LogLevel::info, component) << "stream: " << output;
         }
         consumers_changed();
     }
+    watch_source();
+}
+
+DisplayService::~DisplayService() {
+    alive_.reset();
+    unwatch_source();
+    streams_.reset();  // stops the pipelines before the framebuffer goes
+    web_.reset();      // hands no more clients to the VNC sink
+    vnc_.reset();      // joins the client threads before the framebuffer goes
+}
+
+void DisplayService::watch_source() {
     if (const int fd = source_->event_fd(); fd >= 0) {
         loop_.watch(fd, [this] { poll(); });
     }
 }
 
-DisplayService::~DisplayService() {
-    alive_.reset();
+void DisplayService::unwatch_source() {
     if (const int fd = source_->event_fd(); fd >= 0) {
         loop_.unwatch(fd);
     }
-    streams_.reset();  // stops the pipelines before the framebuffer goes
-    web_.reset();      // hands no more clients to the VNC sink
-    vnc_.reset();      // joins the client threads before the framebuffer goes
+}
+
+void DisplayService::replace_source(std::unique_ptr<Source> source) {
+    std::optional<Frame> first = source->poll();
+    if (!first) {
+        throw Error("source " + source->describe() + " gave no first frame");
+    }
+    unwatch_source();
+    timer_.disarm();
+    source_ = std::move(source);
+    // Nothing of the old source's planes carries over: its dma-buf ids mean
+    // nothing to the new one, and its damage is moot.
+    update_cursor(std::nullopt, false);
+    pending_.clear();
+    ++stats_.polls;
+    first->damage = Damage::everything();
+    take(*first);
+    update_cursor(first->cursor, false);
+    converter_->convert(*primary_, pending_, shadow_);
+    stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
+    vnc_->damaged(pending_.rects());
+    pending_.clear();
+    log(LogLevel::info, component) << "now serving " << source_->describe();
+    watch_source();
+    rate_.wake();
+    if (consumers() > 0 && source_->event_fd() < 0) {
+        timer_.arm(std::chrono::milliseconds{0});
+    }
+    if (streams_ && streams_->consumers() > 0) {
+        stream_changed(VideoStreams::clock_now());
+    }
+}
+
+void DisplayService::set_desktop_name(const std::string& name) {
+    vnc_->set_desktop_name(name);
 }
 
 std::optional<std::string> DisplayService::browser_url() const {
@@ -202,12 +248,14 @@ void DisplayService::poll() {
             picture_changed = true;
         }
     } catch (const SourceLost& e) {
-        // Nothing more will come (the vGPU was removed): stop serving it
+        // Nothing more will come (the vGPU was removed): stop polling it
         // rather than spin on a device that reports hang-up for ever.
-        if (const int fd = source_->event_fd(); fd >= 0) {
-            loop_.unwatch(fd);
-        }
+        unwatch_source();
         timer_.disarm();
+        if (on_source_lost_) {
+            on_source_lost_(e.what());  // may replace source_: touch nothing after
+            return;
+        }
         if (!failure_) {
             failure_ = e.what();
         }

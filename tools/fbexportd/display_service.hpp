@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -9,6 +10,7 @@
 #include "display/damage_region.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/stream_options.hpp"
+#include "encoders/video_streams.hpp"
 #include "encoders/vnc_sink.hpp"
 #include "encoders/web_server.hpp"
 #include "fbexport/event_loop.hpp"
@@ -16,8 +18,6 @@
 #include "fbexport/source.hpp"
 
 namespace fbx {
-
-class VideoStreams;
 
 // The browser viewer: noVNC's files and the VNC sink's WebSocket on one port.
 struct BrowserOptions {
@@ -41,10 +41,15 @@ public:
     // from the loop's thread only.
     // No GStreamer work at all unless `streams` asks for a stream. A stream
     // that fails later stops the loop; failure() then says why.
+    // `on_source_lost`: the source's device went away (SourceLost); the
+    // handler may replace_source() at once. Without one the service stops
+    // the loop, and failure() says why.
+    using SourceLostHandler = std::function<void(const std::string& why)>;
     DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                    std::unique_ptr<Converter> converter, const VncOptions& vnc,
                    const StreamOptions& streams = {}, const BrowserOptions& browser = {},
-                   PollRateConfig rate = {});
+                   PollRateConfig rate = {}, RtspMount rtsp = {},
+                   SourceLostHandler on_source_lost = {});
     DisplayService(const DisplayService&) = delete;
     DisplayService& operator=(const DisplayService&) = delete;
     ~DisplayService();
@@ -55,6 +60,17 @@ public:
         std::uint64_t converted_pixels = 0;  // damage converted into the shadow
     };
     const Statistics& statistics() const { return stats_; }
+
+    // Serves `source` from now on, to the same clients and streams: its
+    // first frame (polled here; an error leaves the old source in place)
+    // replaces the whole picture, resizing the clients' desktop if its size
+    // differs. Only from the loop's thread.
+    void replace_source(std::unique_ptr<Source> source);
+    // What new VNC viewers are told the desktop is called.
+    void set_desktop_name(const std::string& name);
+    const Source& source() const { return *source_; }
+    std::uint32_t width() const { return shadow_.width(); }
+    std::uint32_t height() const { return shadow_.height(); }
 
     // The streams, or null when none was asked for.
     VideoStreams* streams() { return streams_.get(); }
@@ -68,6 +84,8 @@ public:
 private:
     void poll();
     void take(Frame& frame);
+    void watch_source();
+    void unwatch_source();
     // Whether the picture a stream shows changed (a new shape or position).
     // `redrawn`: the same cursor surface has new pixels.
     bool update_cursor(const std::optional<Plane>& cursor, bool redrawn);
@@ -103,6 +121,7 @@ private:
     bool stream_refresh_ = false;    // a new consumer: send a frame after the next poll
     std::chrono::steady_clock::time_point last_stream_push_{};
     std::optional<std::string> failure_;
+    SourceLostHandler on_source_lost_;
     // Set while the service lives; the VNC threads post through it.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,5 +1,6 @@
 #include "stream_command_line.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "command_line.hpp"
@@ -68,8 +69,10 @@ std::string_view StreamCommandLine::help() {
            "                            gst-launch-1.0 udpsrc port=5004 caps=application/x-rtp,\n"
            "                            media=video,encoding-name=H264,clock-rate=90000 !\n"
            "                            rtph264depay ! decodebin ! autovideosink\n"
-           "  --rtsp ADDR:PORT          serve RTSP at rtsp://ADDR:PORT/desktop, e.g.\n"
-           "                            --rtsp 127.0.0.1:8554, played by\n"
+           "  --rtsp ADDR:PORT          serve RTSP on ADDR:PORT: the demo at\n"
+           "                            rtsp://ADDR:PORT/desktop, a vGPU at\n"
+           "                            rtsp://ADDR:PORT/vgpu/UUID (displays on one address\n"
+           "                            share its server), e.g. --rtsp 127.0.0.1:8554, played by\n"
            "                            gst-play-1.0 rtsp://127.0.0.1:8554/desktop. Listening\n"
            "                            off loopback requires --rtsp-credentials-file\n"
            "  --rtsp-credentials-file FILE\n"
@@ -83,6 +86,19 @@ std::string_view StreamCommandLine::help() {
            "                            filesink location=desktop.webm'\n"
            "  --stream-fps N            the most frames a second streams get (default 30),\n"
            "                            e.g. --stream-fps 15\n";
+}
+
+bool StreamCommandLine::per_display(int id) {
+    return id == record || id == rtp || id == rtsp || id == gst_pipeline;
+}
+
+StreamOptions StreamCommandLine::merged(const StreamCommandLine& shared) const {
+    StreamOptions out = streams_;
+    out.encoder = shared.streams_.encoder;
+    out.rtsp_credentials = shared.streams_.rtsp_credentials;
+    out.fps = shared.streams_.fps;
+    out.idle_fps = shared.streams_.idle_fps;
+    return out;
 }
 
 bool StreamCommandLine::take(int id, const char* value) {
@@ -146,11 +162,16 @@ bool StreamCommandLine::take(int id, const char* value) {
     }
 }
 
-void StreamCommandLine::validate() const {
-    if (streams_.encoder && !streams_.encoded()) {
+void StreamCommandLine::validate(const std::vector<StreamOptions>& displays) {
+    const auto any = [&](auto&& test) {
+        return std::any_of(displays.begin(), displays.end(), test);
+    };
+    if (any([](const StreamOptions& s) { return s.encoder.has_value(); }) &&
+        !any([](const StreamOptions& s) { return s.encoded(); })) {
         throw UsageError("--encoder: no stream to encode; add --record, --rtp or --rtsp");
     }
-    if (streams_.rtsp_credentials && !streams_.rtsp) {
+    if (any([](const StreamOptions& s) { return s.rtsp_credentials.has_value(); }) &&
+        !any([](const StreamOptions& s) { return s.rtsp.has_value(); })) {
         throw UsageError("--rtsp-credentials-file: no --rtsp to protect");
     }
 }

@@ -17,14 +17,22 @@ public:
     static std::vector<option> options();
     static std::string_view help();
 
+    // Whether option `id` names one display's stream (--record, --rtp,
+    // --rtsp, --gst-pipeline) rather than how every stream is made
+    // (--encoder, --rtsp-credentials-file, --stream-fps).
+    static bool per_display(int id);
+
     // Takes one parsed option; false when `id` is not a stream option.
     // Throws UsageError on a bad value.
     bool take(int id, const char* value);
-    // Checks the options together (e.g. --encoder needs a stream that
-    // encodes); throws UsageError.
-    void validate() const;
+    // Checks the options of every display together (e.g. --encoder needs
+    // a stream that encodes); throws UsageError.
+    static void validate(const std::vector<StreamOptions>& displays);
 
     const StreamOptions& streams() const { return streams_; }
+    // This display's streams (`this` took its per-display options) made the
+    // way `shared` says (it took the others).
+    StreamOptions merged(const StreamCommandLine& shared) const;
 
 private:
     StreamOptions streams_;

@@ -46,10 +46,16 @@ public:
     // Closes every client, stops their pipelines and the thread.
     ~RtspStreamServer();
 
-    // Serves `path` (e.g. "/desktop") with pipelines made from `launch`
-    // (gst-rtsp-server's "( ... pay0 )" syntax, an appsrc named "src").
-    // Call before clients come, from the thread that made the server.
+    // Serves `path` (e.g. "/desktop", "/vgpu/<uuid>") with pipelines made
+    // from `launch` (gst-rtsp-server's "( ... pay0 )" syntax, an appsrc
+    // named "src"). Throws fbx::Error when `path` is served already. Call
+    // from the thread that made the server; clients may be playing other
+    // mounts.
     void add_mount(const std::string& path, const std::string& launch, MountHooks hooks);
+    // Stops serving `path`: clients playing it are closed (their inlets
+    // detached through the mount's hooks before this returns); the other
+    // mounts go on. From the thread that made the server.
+    void remove_mount(const std::string& path);
 
     // "rtsp://127.0.0.1:8554/desktop"
     std::string url(const std::string& path) const;

@@ -23,6 +23,14 @@ class LocalStream;
 class RtspStreamServer;
 class StreamInlet;
 
+// Where a display's RTSP stream is served: at `path` on `server`, which
+// several displays share (one mount each); with no server, one of the
+// display's own from StreamOptions::rtsp.
+struct RtspMount {
+    std::shared_ptr<RtspStreamServer> server;
+    std::string path = "/desktop";
+};
+
 // The video streams of one display (--record, --rtp, --rtsp, --gst-pipeline):
 // each frame the service pushes is composed once (shadow framebuffer with the
 // cursor blended in) into a buffer every stream shares, and queued into each
@@ -40,7 +48,7 @@ public:
     // start: no usable encoder, a forced one missing, a bad pipeline, an
     // RTSP port taken or off loopback without credentials.
     VideoStreams(const StreamOptions& options, std::uint32_t width, std::uint32_t height,
-                 ErrorHandler on_error, ConsumersChanged on_consumers_changed);
+                 ErrorHandler on_error, ConsumersChanged on_consumers_changed, RtspMount rtsp = {});
     VideoStreams(const VideoStreams&) = delete;
     VideoStreams& operator=(const VideoStreams&) = delete;
     ~VideoStreams();
@@ -93,7 +101,9 @@ private:
     gst::ObjectPtr<GstBufferPool> pool_;
 
     std::vector<std::unique_ptr<LocalStream>> local_;
-    std::unique_ptr<RtspStreamServer> rtsp_;
+    std::shared_ptr<RtspStreamServer> rtsp_;
+    std::string rtsp_path_;
+    void stop_rtsp();
 
     mutable std::mutex mutex_;  // guards the two below: RTSP clients come and go on its thread
     std::vector<std::unique_ptr<StreamInlet>> rtsp_inlets_;

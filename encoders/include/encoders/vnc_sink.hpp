@@ -59,6 +59,10 @@ public:
     // password included. From any thread.
     void adopt_client(UniqueFd socket);
 
+    // The name viewers are told from now on (RFB tells it once, when a
+    // viewer connects), e.g. that the vGPU shown is absent.
+    void set_desktop_name(const std::string& name);
+
     // The cursor plane's image changed; nullptr hides the cursor.
     void set_cursor(const CursorImage* cursor);
     // The pointer (the cursor's hotspot) is now at (x, y) on the screen.

@@ -202,16 +202,5 @@ TEST_F(FbexportdVgpu, AGuestThatPostsNoDamageIsSeenThroughDirtyTracking) {
     expect_client_shows(expected_picture(plane, guest().bytes(plane)));
 }
 
-TEST_F(FbexportdVgpu, RemovingTheVgpuStopsTheServiceWithAClearError) {
-    show_posting(VGPU_PLANE_PRIMARY, primary("XRGB8888", "linear", Memory::vram));
-    start_service();
-    connect();
-    close_device();
-    instance().remove();
-    EXPECT_EQ(service_->wait_exit(10s), 1) << service_->log();
-    EXPECT_NE(service_->log().find("the vGPU was removed"), std::string::npos) << service_->log();
-    service_.reset();
-}
-
 }  // namespace
 }  // namespace vmtest
