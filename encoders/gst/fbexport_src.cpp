@@ -1,7 +1,13 @@
 // fbexportsrc: GObject glue around ScreenCapture. The element is a live
 // GstPushSrc: GstBaseSrc runs the streaming thread, calls create() only while
 // PLAYING (so a paused pipeline costs no polling), and unlock() to wake a
-// create() that waits on the clock.
+// create() that waits on the clock or on the source's events.
+//
+// The demo has no events and is polled at max-framerate; a vGPU has an event
+// fd, and create() sleeps on it until the guest changes something or the
+// idle repeat is due. A vGPU that is missing at start, or removed while
+// streaming, is an element error (RESOURCE/NOT_FOUND): a removal is a
+// failure of the stream, not its end, as for a camera unplugged.
 #include "fbexport_src.hpp"
 
 #include <gst/video/gstvideopool.h>
@@ -14,9 +20,12 @@
 #include <string>
 #include <string_view>
 
+#include "event_wait.hpp"
 #include "fbexport/demo_source.hpp"
 #include "fbexport/error.hpp"
+#include "fbexport/mediator_source.hpp"
 #include "fbexport/pixel_format.hpp"
+#include "fbexport/vgpu_locator.hpp"
 #include "screen_capture.hpp"
 
 GST_DEBUG_CATEGORY_STATIC(fbx_fbexport_src_debug);
@@ -27,8 +36,9 @@ namespace {
 // What the properties say; read and written under the object lock, since
 // applications set properties from their own threads.
 struct Settings {
-    std::string source = "demo";
+    std::string source = "demo";  // "demo" or "vgpu:UUID", as fbexportd's --source
     std::string demo_size = "1920x1080";
+    guint demo_size_changes = 0;  // demo-size set while streaming: reopen the demo
     std::string demo_format = "XRGB8888";
     std::string demo_modifier = "linear";
     gint64 demo_stop_at = -1;  // ms; -1: the demo animates for ever
@@ -44,7 +54,12 @@ struct Settings {
 // other threads.
 struct Runtime {
     std::unique_ptr<fbx::gst::ScreenCapture> capture;
-    bool pending = false;  // start()'s first frame, not pushed yet
+    // The source's events, for a source that has them (a vGPU); absent: poll.
+    // Set before start() publishes the runtime, so unlock() may use it.
+    std::unique_ptr<fbx::gst::EventWait> events;
+    std::string uuid;             // the vGPU's, for messages; empty for the demo
+    guint demo_size_changes = 0;  // Settings::demo_size_changes the demo was opened with
+    bool pending = false;         // a first frame (start, demo reopened), not pushed yet
     GstBufferPool* pool = nullptr;
     gint stride = 0;
     GstClockTime next_poll = GST_CLOCK_TIME_NONE;  // running time
@@ -71,6 +86,7 @@ struct Runtime {
 enum Property : guint {
     PROP_0,
     PROP_SOURCE,
+    PROP_DEVICE,
     PROP_DEMO_SIZE,
     PROP_DEMO_FORMAT,
     PROP_DEMO_MODIFIER,
@@ -82,6 +98,22 @@ enum Property : guint {
 
 GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("BGRx")));
+
+constexpr std::string_view vgpu_prefix = "vgpu:";
+
+// What source= names; nullopt for neither "demo" nor "vgpu:UUID".
+struct SourceSpec {
+    std::string uuid;  // empty: the demo
+};
+std::optional<SourceSpec> parse_source(std::string_view text) {
+    if (text == "demo") {
+        return SourceSpec{};
+    }
+    if (text.starts_with(vgpu_prefix) && fbx::is_uuid(text.substr(vgpu_prefix.size()))) {
+        return SourceSpec{std::string(text.substr(vgpu_prefix.size()))};
+    }
+    return std::nullopt;
+}
 
 std::optional<std::pair<guint, guint>> parse_size(std::string_view text) {
     const auto x = text.find('x');
@@ -135,8 +167,13 @@ void set_property(GObject* object, guint id, const GValue* value, GParamSpec* ps
         case PROP_SOURCE:
             s.source = g_value_get_string(value) ? g_value_get_string(value) : "";
             break;
+        case PROP_DEVICE:
+            s.source = std::string(vgpu_prefix) +
+                       (g_value_get_string(value) ? g_value_get_string(value) : "");
+            break;
         case PROP_DEMO_SIZE:
             s.demo_size = g_value_get_string(value) ? g_value_get_string(value) : "";
+            ++s.demo_size_changes;
             break;
         case PROP_DEMO_FORMAT:
             s.demo_format = g_value_get_string(value) ? g_value_get_string(value) : "";
@@ -172,6 +209,11 @@ void get_property(GObject* object, guint id, GValue* value, GParamSpec* pspec) {
     switch (id) {
         case PROP_SOURCE:
             g_value_set_string(value, s.source.c_str());
+            break;
+        case PROP_DEVICE:
+            g_value_set_string(value, s.source.starts_with(vgpu_prefix)
+                                          ? s.source.c_str() + vgpu_prefix.size()
+                                          : nullptr);
             break;
         case PROP_DEMO_SIZE:
             g_value_set_string(value, s.demo_size.c_str());
@@ -244,34 +286,81 @@ std::optional<fbx::DemoOptions> demo_options(FbxFbexportSrc* self, const Setting
     return options;
 }
 
+// A capture of the demo with its first frame, or nullptr after posting an
+// element error.
+std::unique_ptr<fbx::gst::ScreenCapture> open_demo(FbxFbexportSrc* self, const Settings& s) {
+    const auto options = demo_options(self, s);
+    if (!options) {
+        return nullptr;
+    }
+    try {
+        auto capture =
+            std::make_unique<fbx::gst::ScreenCapture>(std::make_unique<fbx::DemoSource>(*options));
+        // The first frame now, so the caps carry the real size from the start.
+        if (!capture->update()) {
+            throw fbx::Error("the demo gave no first frame");
+        }
+        return capture;
+    } catch (const std::exception& e) {
+        GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ, ("Could not open the demo source."),
+                          ("%s", e.what()));
+        return nullptr;
+    }
+}
+
+// Opens vGPU `uuid` into `rt` with its first frame; false after posting an
+// element error.
+bool open_vgpu(FbxFbexportSrc* self, const std::string& uuid, Runtime& rt) {
+    try {
+        fbx::MediatorOptions options;
+        options.uuid = uuid;
+        auto source = std::make_unique<fbx::MediatorSource>(options);
+        const int fd = source->event_fd();
+        rt.capture = std::make_unique<fbx::gst::ScreenCapture>(std::move(source));
+        rt.events = std::make_unique<fbx::gst::EventWait>(fd);
+        // The first poll reports everything (black while the guest shows no plane).
+        if (!rt.capture->update()) {
+            throw fbx::Error("the vGPU gave no first frame");
+        }
+        return true;
+    } catch (const fbx::VgpuNotFound& e) {
+        GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("vGPU %s not found.", uuid.c_str()),
+                          ("%s", e.what()));
+    } catch (const fbx::SourceLost& e) {
+        GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("vGPU %s was removed.", uuid.c_str()),
+                          ("%s", e.what()));
+    } catch (const std::exception& e) {
+        GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ, ("Could not open vGPU %s.", uuid.c_str()),
+                          ("%s", e.what()));
+    }
+    return false;
+}
+
 gboolean start(GstBaseSrc* base) {
     FbxFbexportSrc* self = self_of(base);
     GST_OBJECT_LOCK(self);
     const Settings s = *self->settings;
     GST_OBJECT_UNLOCK(self);
 
-    if (s.source != "demo") {
+    const auto spec = parse_source(s.source);
+    if (!spec) {
         GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("Unknown source \"%s\".", s.source.c_str()),
-                          ("fbexportsrc knows source=demo only; vGPU sources (by UUID) are not "
-                           "supported yet"));
-        return FALSE;
-    }
-    const auto options = demo_options(self, s);
-    if (!options) {
+                          ("give source=demo, source=vgpu:UUID or device=UUID (e.g. "
+                           "vgpu:0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4)"));
         return FALSE;
     }
     auto runtime = std::make_unique<Runtime>();
-    try {
-        runtime->capture =
-            std::make_unique<fbx::gst::ScreenCapture>(std::make_unique<fbx::DemoSource>(*options));
-        // The first frame now, so the caps carry the real size from the start.
-        if (!runtime->capture->update()) {
-            throw fbx::Error("the source gave no first frame");
+    if (spec->uuid.empty()) {
+        runtime->capture = open_demo(self, s);
+        if (!runtime->capture) {
+            return FALSE;
         }
-    } catch (const std::exception& e) {
-        GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ,
-                          ("Could not open source \"%s\".", s.source.c_str()), ("%s", e.what()));
-        return FALSE;
+        runtime->demo_size_changes = s.demo_size_changes;
+    } else {
+        runtime->uuid = spec->uuid;
+        if (!open_vgpu(self, spec->uuid, *runtime)) {
+            return FALSE;
+        }
     }
     runtime->pending = true;
     runtime->width = runtime->capture->width();
@@ -376,6 +465,9 @@ gboolean unlock(GstBaseSrc* base) {
         if (self->runtime->wait_id) {
             gst_clock_id_unschedule(self->runtime->wait_id);
         }
+        if (self->runtime->events) {
+            self->runtime->events->set_flushing(true);
+        }
     }
     GST_OBJECT_UNLOCK(self);
     return TRUE;
@@ -386,6 +478,9 @@ gboolean unlock_stop(GstBaseSrc* base) {
     GST_OBJECT_LOCK(self);
     if (self->runtime) {
         self->runtime->flushing = false;
+        if (self->runtime->events) {
+            self->runtime->events->set_flushing(false);
+        }
     }
     GST_OBJECT_UNLOCK(self);
     return TRUE;
@@ -473,6 +568,53 @@ GstFlowReturn push_copy(FbxFbexportSrc* self, bool with_cursor, GstClockTime now
     return GST_FLOW_OK;
 }
 
+// demo-size was set while streaming: the demo starts again at the new size,
+// which to downstream is a mode change. False after posting an element error.
+bool reopen_demo(FbxFbexportSrc* self) {
+    Runtime& rt = *self->runtime;
+    GST_OBJECT_LOCK(self);
+    const Settings s = *self->settings;
+    GST_OBJECT_UNLOCK(self);
+    auto capture = open_demo(self, s);
+    if (!capture) {
+        return false;
+    }
+    GST_INFO_OBJECT(self, "demo-size %s: now capturing %s", s.demo_size.c_str(),
+                    capture->describe().c_str());
+    rt.capture = std::move(capture);
+    rt.demo_size_changes = s.demo_size_changes;
+    rt.pending = true;
+    return true;
+}
+
+// What a look at the source found.
+enum class Look { changed, unchanged, failed };
+
+// Brings the capture up to date; `failed` after posting an element error.
+// A vGPU that was removed ends the stream; a bad frame from one (a plane the
+// guest set up wrong) is a warning, and the picture stays the last good one.
+Look look(FbxFbexportSrc* self) {
+    Runtime& rt = *self->runtime;
+    try {
+        return rt.capture->update() ? Look::changed : Look::unchanged;
+    } catch (const fbx::SourceLost& e) {
+        GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("vGPU %s was removed.", rt.uuid.c_str()),
+                          ("%s", e.what()));
+        return Look::failed;
+    } catch (const std::exception& e) {
+        if (rt.uuid.empty()) {
+            GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not read the source."),
+                              ("%s", e.what()));
+            return Look::failed;
+        }
+        GST_ELEMENT_WARNING(
+            self, RESOURCE, READ,
+            ("Could not read a frame of vGPU %s; the last one stays.", rt.uuid.c_str()),
+            ("%s", e.what()));
+        return Look::unchanged;
+    }
+}
+
 GstFlowReturn create(GstPushSrc* push, GstBuffer** out) {
     FbxFbexportSrc* self = self_of(push);
     Runtime& rt = *self->runtime;
@@ -484,6 +626,10 @@ GstFlowReturn create(GstPushSrc* push, GstBuffer** out) {
         clock.reset(gst_system_clock_obtain());
         base_time = 0;
     }
+    const auto running_time = [&] {
+        const GstClockTime clock_now = gst_clock_get_time(clock.get());
+        return clock_now > base_time ? clock_now - base_time : 0;
+    };
 
     for (;;) {
         GST_OBJECT_LOCK(self);
@@ -492,34 +638,61 @@ GstFlowReturn create(GstPushSrc* push, GstBuffer** out) {
         const GstClockTime idle =
             interval_of(self->settings->idle_fps_n, self->settings->idle_fps_d);
         const bool with_cursor = self->settings->cursor;
+        const bool demo_resized =
+            rt.uuid.empty() && self->settings->demo_size_changes != rt.demo_size_changes;
         GST_OBJECT_UNLOCK(self);
 
+        if (demo_resized && !reopen_demo(self)) {
+            return GST_FLOW_ERROR;
+        }
+        // Never two looks closer than the cap; after a long wait (paused,
+        // a slow downstream) the schedule restarts from now, never bursts.
         if (GST_CLOCK_TIME_IS_VALID(rt.next_poll) &&
             !wait_until(self, clock.get(), base_time, rt.next_poll)) {
             return GST_FLOW_FLUSHING;
         }
-        const GstClockTime clock_now = gst_clock_get_time(clock.get());
-        const GstClockTime now = clock_now > base_time ? clock_now - base_time : 0;
-        // Never two polls closer than the cap; after a long wait (paused,
-        // a slow downstream) the schedule restarts from now, never bursts.
-        rt.next_poll = now + interval;
+        GstClockTime now = running_time();
+        // When the last frame is to be repeated; NONE: never.
+        const GstClockTime repeat_at =
+            GST_CLOCK_TIME_IS_VALID(idle) && GST_CLOCK_TIME_IS_VALID(rt.last_push)
+                ? rt.last_push + idle
+                : GST_CLOCK_TIME_NONE;
 
-        bool changed = false;
+        Look seen = Look::unchanged;
         if (rt.pending) {
             rt.pending = false;
-            changed = true;
-        } else {
+            seen = Look::changed;
+        } else if (rt.events) {
+            // Sleep until the guest changes something or the repeat is due.
+            const GstClockTime timeout = !GST_CLOCK_TIME_IS_VALID(repeat_at) ? GST_CLOCK_TIME_NONE
+                                         : repeat_at > now                   ? repeat_at - now
+                                                                             : 0;
+            fbx::gst::EventWait::Result woke;
             try {
-                changed = rt.capture->update();
+                woke = rt.events->wait(timeout);
             } catch (const std::exception& e) {
-                GST_ELEMENT_ERROR(self, RESOURCE, READ, ("Could not read the source."),
+                GST_ELEMENT_ERROR(self, RESOURCE, READ,
+                                  ("Could not wait for vGPU %s.", rt.uuid.c_str()),
                                   ("%s", e.what()));
                 return GST_FLOW_ERROR;
             }
+            if (woke == fbx::gst::EventWait::Result::interrupted) {
+                return GST_FLOW_FLUSHING;
+            }
+            if (woke == fbx::gst::EventWait::Result::ready) {
+                seen = look(self);
+            }
+            now = running_time();
+        } else {
+            seen = look(self);
         }
-        const bool repeat = !changed && GST_CLOCK_TIME_IS_VALID(idle) &&
-                            GST_CLOCK_TIME_IS_VALID(rt.last_push) && now >= rt.last_push + idle;
-        if (changed || repeat) {
+        if (seen == Look::failed) {
+            return GST_FLOW_ERROR;
+        }
+        rt.next_poll = now + interval;
+        const bool repeat =
+            seen == Look::unchanged && GST_CLOCK_TIME_IS_VALID(repeat_at) && now >= repeat_at;
+        if (seen == Look::changed || repeat) {
             return push_copy(self, with_cursor, now, out);
         }
     }
@@ -542,13 +715,25 @@ static void fbx_fbexport_src_class_init(FbxFbexportSrcClass* klass) {
     const auto playing_flags = static_cast<GParamFlags>(flags | GST_PARAM_MUTABLE_PLAYING);
     g_object_class_install_property(
         object_class, PROP_SOURCE,
-        g_param_spec_string("source", "Source",
-                            "What to capture: \"demo\" (the built-in animated desktop)", "demo",
-                            ready_flags));
+        g_param_spec_string(
+            "source", "Source",
+            "What to capture, as fbexportd --source: \"demo\" (the built-in animated desktop) "
+            "or \"vgpu:UUID\" (a vgpu_mediator vGPU, through /dev/vgpu/UUID; frames on the "
+            "guest's damage, no polling). A vGPU missing at start or removed while streaming is "
+            "an element error (resource not found), not an end of stream",
+            "demo", ready_flags));
+    g_object_class_install_property(
+        object_class, PROP_DEVICE,
+        g_param_spec_string("device", "vGPU device",
+                            "The vGPU's UUID, as fbshot --device: the same as source=vgpu:UUID "
+                            "(NULL while the source is the demo)",
+                            nullptr, ready_flags));
     g_object_class_install_property(
         object_class, PROP_DEMO_SIZE,
-        g_param_spec_string("demo-size", "Demo size", "The demo desktop's size, WIDTHxHEIGHT",
-                            "1920x1080", ready_flags));
+        g_param_spec_string("demo-size", "Demo size",
+                            "The demo desktop's size, WIDTHxHEIGHT; set while playing, the demo "
+                            "starts again at the new size (a mode change: new caps)",
+                            "1920x1080", playing_flags));
     g_object_class_install_property(
         object_class, PROP_DEMO_FORMAT,
         g_param_spec_string("demo-format", "Demo format",

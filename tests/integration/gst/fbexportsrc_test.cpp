@@ -45,7 +45,7 @@ protected:
 TEST_F(FbexportSrcTest, InspectListsTheProperties) {
     const CommandResult inspect = run_command("gst-inspect-1.0 fbexportsrc");
     ASSERT_EQ(inspect.status, 0) << inspect.output;
-    for (const char* property : {"source", "demo-size", "demo-format", "demo-modifier",
+    for (const char* property : {"source", "device", "demo-size", "demo-format", "demo-modifier",
                                  "demo-stop-at", "cursor", "max-framerate", "idle-framerate"}) {
         EXPECT_NE(inspect.output.find(std::string("  ") + property + " "), std::string::npos)
             << property << " missing from:\n"
@@ -71,11 +71,7 @@ TEST_F(FbexportSrcTest, RecordingDecodesToTheDemoPicture) {
         file.string());
     ASSERT_EQ(record.status, 0) << record.output;
 
-    const CommandResult discover = run_command("gst-discoverer-1.0 " + file.string());
-    ASSERT_EQ(discover.status, 0) << discover.output;
-    EXPECT_NE(discover.output.find("Width: 640"), std::string::npos) << discover.output;
-    EXPECT_NE(discover.output.find("Height: 400"), std::string::npos) << discover.output;
-    EXPECT_NE(discover.output.find("Frame rate: 30/1"), std::string::npos) << discover.output;
+    EXPECT_TRUE(is_video(discover(file.string()), width, height, "30/1"));
 
     std::string error;
     PipelinePtr decode = launch("filesrc location=" + file.string() +
@@ -208,6 +204,52 @@ TEST_F(FbexportSrcTest, UnknownSourceIsAnElementError) {
     ASSERT_TRUE(message);
     const std::string text = error_text(message.get());
     EXPECT_NE(text.find("Unknown source \"no-such-thing\""), std::string::npos) << text;
+}
+
+// device=UUID is source=vgpu:UUID; a vGPU that does not exist (none does on
+// the build host) is an error naming it, before any buffer.
+TEST_F(FbexportSrcTest, MissingVgpuIsAnElementErrorNamingIt) {
+    const std::string uuid = "0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4";
+    for (const std::string& element :
+         {"fbexportsrc device=" + uuid, "fbexportsrc source=vgpu:" + uuid}) {
+        SCOPED_TRACE(element);
+        std::string error;
+        PipelinePtr pipeline = launch(element + " name=src ! fakesink", &error);
+        ASSERT_TRUE(pipeline) << error;
+        ElementPtr src = by_name(pipeline.get(), "src");
+        gchar* source = nullptr;
+        gchar* device = nullptr;
+        g_object_get(src.get(), "source", &source, "device", &device, nullptr);
+        EXPECT_STREQ(source, ("vgpu:" + uuid).c_str());
+        EXPECT_STREQ(device, uuid.c_str());
+        g_free(source);
+        g_free(device);
+        EXPECT_EQ(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING),
+                  GST_STATE_CHANGE_FAILURE);
+        BusPtr bus(gst_element_get_bus(pipeline.get()));
+        MessagePtr message(
+            gst_bus_timed_pop_filtered(bus.get(), 5 * GST_SECOND, GST_MESSAGE_ERROR));
+        ASSERT_TRUE(message);
+        GError* gerror = nullptr;
+        gst_message_parse_error(message.get(), &gerror, nullptr);
+        ASSERT_TRUE(gerror);
+        EXPECT_TRUE(g_error_matches(gerror, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND))
+            << gerror->message;
+        EXPECT_EQ(std::string(gerror->message), "vGPU " + uuid + " not found.");
+        g_error_free(gerror);
+    }
+}
+
+TEST_F(FbexportSrcTest, VgpuWithoutAUuidIsAnUnknownSource) {
+    std::string error;
+    PipelinePtr pipeline = launch("fbexportsrc source=vgpu:desktop ! fakesink", &error);
+    ASSERT_TRUE(pipeline) << error;
+    EXPECT_EQ(gst_element_set_state(pipeline.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+    BusPtr bus(gst_element_get_bus(pipeline.get()));
+    MessagePtr message(gst_bus_timed_pop_filtered(bus.get(), 5 * GST_SECOND, GST_MESSAGE_ERROR));
+    ASSERT_TRUE(message);
+    const std::string text = error_text(message.get());
+    EXPECT_NE(text.find("Unknown source \"vgpu:desktop\""), std::string::npos) << text;
 }
 
 TEST_F(FbexportSrcTest, BadDemoSizeIsAnElementError) {

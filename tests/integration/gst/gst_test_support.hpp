@@ -4,6 +4,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,51 @@ inline CommandResult run_command(const std::string& command) {
     const int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+// What gst-discoverer-1.0 reads of a media file: its exit status, the
+// first video stream's size and frame rate (0 and empty when it names none)
+// and all it printed.
+struct Discovered {
+    int status = -1;
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    std::string frame_rate;  // "30/1"
+    std::string output;
+};
+
+inline Discovered discover(const std::string& file) {
+    const CommandResult run = run_command("gst-discoverer-1.0 '" + file + "'");
+    Discovered found{run.status, 0, 0, {}, run.output};
+    std::smatch m;
+    if (std::regex_search(run.output, m, std::regex(R"(Width: (\d+))"))) {
+        found.width = std::uint32_t(std::stoul(m[1].str()));
+    }
+    if (std::regex_search(run.output, m, std::regex(R"(Height: (\d+))"))) {
+        found.height = std::uint32_t(std::stoul(m[1].str()));
+    }
+    if (std::regex_search(run.output, m, std::regex(R"(Frame rate: (\d+/\d+))"))) {
+        found.frame_rate = m[1].str();
+    }
+    return found;
+}
+
+// Whether the file gst-discoverer-1.0 read is a video of `width` x `height`
+// at `frame_rate` ("30/1"; empty: any, but it must state one);
+// EXPECT_TRUE(is_video(discover(file), 640, 400, "30/1")).
+inline testing::AssertionResult is_video(const Discovered& found, std::uint32_t width,
+                                         std::uint32_t height, const std::string& frame_rate = "") {
+    if (found.status != 0 || found.width != width || found.height != height ||
+        found.frame_rate.empty() || (!frame_rate.empty() && found.frame_rate != frame_rate)) {
+        return testing::AssertionFailure()
+               << "gst-discoverer-1.0 exited " << found.status << " and read " << found.width << "x"
+               << found.height << " at "
+               << (found.frame_rate.empty() ? "no frame rate" : found.frame_rate) << ", not "
+               << width << "x" << height << " at "
+               << (frame_rate.empty() ? "some frame rate" : frame_rate) << ":\n"
+               << found.output;
+    }
+    return testing::AssertionSuccess();
 }
 
 // Mean squared error over the colour channels of XRGB8888 pixels, as PSNR in dB.
