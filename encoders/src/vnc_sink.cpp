@@ -13,6 +13,8 @@ extern "C" {
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -77,6 +79,101 @@ T* malloc_array(std::size_t count) {
     return static_cast<T*>(p);
 }
 
+using Clock = std::chrono::steady_clock;
+
+// How long a refused viewer gets to send its protocol version, so that the
+// refusal reaches it in the form its version expects. The wait happens on
+// the thread that accepts connections: kept short.
+constexpr int refusal_read_ms = 500;
+// Addresses whose failed authentications are remembered at once; beyond
+// that the oldest are forgotten (a flood of addresses must not grow memory).
+constexpr std::size_t max_tracked_addresses = 4096;
+
+// Ends an RFB handshake with `reason` as RFB says a server refuses: after
+// the viewer's version, a zero security type (3.3) or an empty list of them
+// (3.7 and later), then the reason. The server's version is already sent.
+void send_refusal(rfbClientPtr cl, const std::string& reason) {
+    char version[sz_rfbProtocolVersionMsg + 1] = {};
+    if (rfbReadExactTimeout(cl, version, sz_rfbProtocolVersionMsg, refusal_read_ms) != 1) {
+        return;
+    }
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(version, rfbProtocolVersionFormat, &major, &minor) != 2) {
+        return;
+    }
+    std::string message;
+    if (major == 3 && minor < 7) {
+        message.append(4, '\0');  // security type 0: failed
+    } else {
+        message.push_back('\0');  // no security types
+    }
+    const std::uint32_t length = htonl(static_cast<std::uint32_t>(reason.size()));
+    message.append(reinterpret_cast<const char*>(&length), sizeof length);
+    message += reason;
+    rfbWriteExact(cl, message.data(), static_cast<int>(message.size()));
+}
+
+// Failed VNC authentications per address, and the addresses refused for it.
+class AuthFailures {
+public:
+    explicit AuthFailures(const VncOptions& options) : options_(options) {}
+
+    bool blocked(const std::string& address) {
+        const std::lock_guard lock(mutex_);
+        const auto it = addresses_.find(address);
+        return it != addresses_.end() && Clock::now() < it->second.blocked_until;
+    }
+
+    // Records a failure; true when it starts a block of `address`.
+    bool failed(const std::string& address) {
+        const std::lock_guard lock(mutex_);
+        const auto now = Clock::now();
+        if (addresses_.size() >= max_tracked_addresses && !addresses_.contains(address)) {
+            forget_oldest();
+        }
+        Address& a = addresses_[address];
+        a.last = now;
+        a.failures.push_back(now);
+        while (!a.failures.empty() && now - a.failures.front() > options_.auth_failure_window) {
+            a.failures.pop_front();
+        }
+        if (options_.auth_failure_limit == 0 || a.failures.size() < options_.auth_failure_limit ||
+            now < a.blocked_until) {
+            return false;
+        }
+        a.failures.clear();
+        a.blocked_until = now + options_.auth_block;
+        return true;
+    }
+
+    void succeeded(const std::string& address) {
+        const std::lock_guard lock(mutex_);
+        addresses_.erase(address);
+    }
+
+private:
+    struct Address {
+        std::deque<Clock::time_point> failures;  // within the window
+        Clock::time_point blocked_until{};
+        Clock::time_point last{};
+    };
+
+    void forget_oldest() {
+        auto oldest = addresses_.begin();
+        for (auto it = addresses_.begin(); it != addresses_.end(); ++it) {
+            if (it->second.last < oldest->second.last) {
+                oldest = it;
+            }
+        }
+        addresses_.erase(oldest);
+    }
+
+    const VncOptions& options_;
+    std::mutex mutex_;
+    std::map<std::string, Address> addresses_;
+};
+
 }  // namespace
 
 struct VncSink::Server {
@@ -94,6 +191,10 @@ struct VncSink::Server {
     std::mutex departures_mutex;
     std::condition_variable departures_done;
     std::uint32_t departing = 0;
+    AuthFailures auth_failures{options};
+    // Sockets being adopted whose viewer is elsewhere (see adopt_client).
+    std::mutex adopting_mutex;
+    std::map<int, std::string> adopting;
     std::unique_ptr<rfbScreenInfo, ScreenDeleter> screen;
 
     Server(VncOptions opts, ShadowFramebuffer& fb, ClientsChanged callback)
@@ -144,16 +245,73 @@ struct VncSink::Server {
         rfbScreenCleanup(screen.release());
     }
 
+    // A relayed viewer is known by the address the relay names, so that
+    // its failed authentications count against it, not against the relay.
+    void name_adopted(rfbClientPtr cl) {
+        const std::lock_guard lock(adopting_mutex);
+        const auto it = adopting.find(cl->sock);
+        if (it != adopting.end()) {
+            std::free(cl->host);
+            cl->host = strdup(it->second.c_str());
+        }
+    }
+
+    // Takes a place for a new client; false when all are taken.
+    bool take_place() {
+        std::uint32_t now = clients.load();
+        do {
+            if (now >= options.max_clients) {
+                return false;
+            }
+        } while (!clients.compare_exchange_weak(now, now + 1));
+        return true;
+    }
+
     static rfbNewClientAction client_arrived(rfbClientPtr cl) {
         Server& self = of(cl);
+        self.name_adopted(cl);
+        if (self.auth_failures.blocked(cl->host)) {
+            log(LogLevel::debug, component)
+                << "refusing client " << cl->host << ": too many failed authentications";
+            send_refusal(cl, "too many failed authentications from this address; try later");
+            return RFB_CLIENT_REFUSE;
+        }
+        if (!self.take_place()) {
+            log(LogLevel::warn, component) << "refusing client " << cl->host << ": already "
+                                           << self.options.max_clients << " clients";
+            send_refusal(cl, "too many clients (" + std::to_string(self.options.max_clients) +
+                                 "); try later");
+            return RFB_CLIENT_REFUSE;
+        }
         cl->clientGoneHook = client_gone;
-        const std::uint32_t now = ++self.clients;
+        const std::uint32_t now = self.clients.load();
         log(LogLevel::info, component) << "client " << cl->host << " connected (" << now
                                        << (now == 1 ? " client)" : " clients)");
         if (self.on_clients_changed) {
             self.on_clients_changed(now);
         }
         return RFB_CLIENT_ACCEPT;
+    }
+
+    // libvncserver's check against the password, refused outright while
+    // the address is blocked (no guess is tested then).
+    static rfbBool check_password(rfbClientPtr cl, const char* response, int length) {
+        Server& self = of(cl);
+        if (self.auth_failures.blocked(cl->host)) {
+            return FALSE;
+        }
+        if (rfbCheckPasswordByList(cl, response, length)) {
+            self.auth_failures.succeeded(cl->host);
+            return TRUE;
+        }
+        if (self.auth_failures.failed(cl->host)) {
+            log(LogLevel::warn, component)
+                << "refusing VNC clients from " << cl->host << " for "
+                << self.options.auth_block.count() << " s after " << self.options.auth_failure_limit
+                << " failed authentications in " << self.options.auth_failure_window.count()
+                << " s";
+        }
+        return FALSE;
     }
 
     void describe_pixels(rfbScreenInfo* s) const {
@@ -209,7 +367,7 @@ struct VncSink::Server {
             password = *options.password;
             password_list = {password.data(), nullptr};
             s->authPasswdData = password_list.data();
-            s->passwordCheck = rfbCheckPasswordByList;
+            s->passwordCheck = check_password;
         }
 
         errno = 0;
@@ -279,10 +437,19 @@ void VncSink::damaged(std::span<const Rect> rects) {
     }
 }
 
-void VncSink::adopt_client(UniqueFd socket) {
+void VncSink::adopt_client(UniqueFd socket, const std::string& peer) {
+    const int fd = socket.get();
+    if (!peer.empty()) {
+        const std::lock_guard lock(server_->adopting_mutex);
+        server_->adopting[fd] = peer;
+    }
     // What libvncserver's own listener thread does with a socket it accepted.
     // On failure rfbNewClient closes the socket and logs why.
     rfbClientPtr cl = rfbNewClient(server_->screen.get(), socket.release());
+    if (!peer.empty()) {
+        const std::lock_guard lock(server_->adopting_mutex);
+        server_->adopting.erase(fd);
+    }
     if (cl != nullptr && !cl->onHold) {
         rfbStartOnHoldClient(cl);
     }

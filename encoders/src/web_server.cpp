@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +23,7 @@
 #include "encoders/http_request.hpp"
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
+#include "tls_session.hpp"
 
 namespace fbx {
 namespace {
@@ -89,17 +91,91 @@ bool send_all(int fd, std::string_view data) {
     return true;
 }
 
-void send_status(int fd, std::string_view status) {
+std::string status_response(std::string_view status) {
     const std::string body = std::string(status) + "\n";
-    send_all(fd, "HTTP/1.1 " + std::string(status) +
-                     "\r\nContent-Type: text/plain\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    return "HTTP/1.1 " + std::string(status) +
+           "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n\r\n" + body;
+}
+
+void send_status(int fd, std::string_view status) {
+    send_all(fd, status_response(status));
+}
+
+std::string peer_text(const sockaddr_storage& peer) {
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (peer.ss_family == AF_INET6) {
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr, text,
+                    sizeof text);
+    } else if (peer.ss_family == AF_INET) {
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(peer).sin_addr, text,
+                    sizeof text);
+    }
+    return text;
+}
+
+// Writes all of `data` to a non-blocking socket; false when it broke or
+// `stop_fd` became readable.
+bool write_all(int fd, std::string_view data, int stop_fd) {
+    while (!data.empty()) {
+        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            data.remove_prefix(static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            return false;
+        }
+        pollfd fds[] = {{fd, POLLOUT, 0}, {stop_fd, POLLIN, 0}};
+        if ((::poll(fds, 2, -1) < 0 && errno != EINTR) || fds[1].revents != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Relays a WebSocket between the viewer's TLS session and the VNC sink's
+// end of a socket pair until either side closes or the server stops.
+void relay(TlsSession& tls, int tls_socket, int plain, int stop_fd) {
+    char buffer[16384];
+    for (;;) {
+        if (!tls.pending()) {
+            pollfd fds[] = {{tls_socket, POLLIN, 0}, {plain, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+            if (::poll(fds, 3, -1) < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                return;
+            }
+            if (fds[2].revents != 0) {
+                return;
+            }
+            if (fds[1].revents != 0) {
+                const ssize_t n = ::recv(plain, buffer, sizeof buffer, 0);
+                if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                    continue;
+                }
+                if (n <= 0 || !tls.send_all({buffer, static_cast<std::size_t>(n)})) {
+                    return;
+                }
+            }
+            if (fds[0].revents == 0) {
+                continue;
+            }
+        }
+        // A record that is only partly here gets this long to complete.
+        const long n = tls.receive(buffer, sizeof buffer, Clock::now() + request_timeout);
+        if (n <= 0 || !write_all(plain, {buffer, static_cast<std::size_t>(n)}, stop_fd)) {
+            return;
+        }
+    }
 }
 
 }  // namespace
 
 WebServer::WebServer(const ListenAddress& address, std::string root, std::string index,
-                     bool authenticated, WebSocketHandler on_websocket)
+                     bool authenticated, WebSocketHandler on_websocket,
+                     const std::optional<WebTls>& tls)
     : address_(address),
       root_(std::move(root)),
       index_(std::move(index)),
@@ -115,13 +191,17 @@ WebServer::WebServer(const ListenAddress& address, std::string root, std::string
         throw Error("cannot serve the browser viewer: " + root_ + "/" + index_ +
                     " is missing (install Debian's novnc package)");
     }
+    if (tls) {
+        tls_ = std::make_unique<TlsCredentials>(tls->cert_file, tls->key_file);
+    }
     listener_ = listen_on(address);
     wakeup_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     if (!wakeup_) {
         throw_errno("eventfd for the HTTP server");
     }
     thread_ = std::thread([this] { run(); });
-    log(LogLevel::info, component) << "serving " << root_ << " on " << address.to_string();
+    log(LogLevel::info, component)
+        << "serving " << root_ << " on " << address.to_string() << (tls_ ? " over HTTPS" : "");
 }
 
 WebServer::~WebServer() {
@@ -135,14 +215,15 @@ WebServer::~WebServer() {
 std::string WebServer::url() const {
     // Without host and port noVNC connects its WebSocket back to where the
     // page came from: this server, which hands it to the VNC sink.
-    return "http://" + address_.to_string() + "/" + index_ + "?autoconnect=true";
+    return (tls_ ? "https://" : "http://") + address_.to_string() + "/" + index_ +
+           "?autoconnect=true";
 }
 
 void WebServer::serve(UniqueFd& socket, std::string_view head) {
     const std::optional<http::Request> request = http::parse_request(head);
     if (request && request->websocket) {
         log(LogLevel::debug, component) << "WebSocket " << request->target << ": to the VNC sink";
-        on_websocket_(std::move(socket));
+        on_websocket_(std::move(socket), std::string());
         return;
     }
     // Consume the head (it was only peeked), then answer on a blocking
@@ -157,38 +238,107 @@ void WebServer::serve(UniqueFd& socket, std::string_view head) {
     ::fcntl(socket.get(), F_SETFL, flags & ~O_NONBLOCK);
     const timeval send_timeout{5, 0};
     ::setsockopt(socket.get(), SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    send_all(socket.get(), respond(head));
+}
 
+std::string WebServer::respond(std::string_view head) const {
+    const std::optional<http::Request> request = http::parse_request(head);
     if (!request) {
-        send_status(socket.get(), "400 Bad Request");
-        return;
+        return status_response("400 Bad Request");
     }
     if (request->method != "GET" && request->method != "HEAD") {
-        send_status(socket.get(), "405 Method Not Allowed");
-        return;
+        return status_response("405 Method Not Allowed");
     }
     const std::optional<std::string> file = http::file_for_target(request->target, index_);
     struct stat st {};
     const std::string path = file ? root_ + "/" + *file : std::string();
     if (!file || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         log(LogLevel::debug, component) << "404 " << request->target;
-        send_status(socket.get(), "404 Not Found");
-        return;
+        return status_response("404 Not Found");
     }
     std::ifstream in(path, std::ios::binary);
     std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {
-        send_status(socket.get(), "500 Internal Server Error");
-        return;
-    }
-    const std::string header =
-        "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(http::content_type_of(*file)) +
-        "\r\nContent-Length: " + std::to_string(body.size()) +
-        "\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff"
-        "\r\nConnection: close\r\n\r\n";
-    if (send_all(socket.get(), header) && request->method == "GET") {
-        send_all(socket.get(), body);
+        return status_response("500 Internal Server Error");
     }
     log(LogLevel::debug, component) << "200 " << request->target;
+    std::string response =
+        "HTTP/1.1 200 OK\r\nContent-Type: " + std::string(http::content_type_of(*file)) +
+        "\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff" +
+        (tls_ ? "\r\nStrict-Transport-Security: max-age=31536000" : "") +
+        "\r\nConnection: close\r\n\r\n";
+    if (request->method == "GET") {
+        response += body;
+    }
+    return response;
+}
+
+void WebServer::serve_tls(UniqueFd socket, const std::string& peer) {
+    const auto deadline = Clock::now() + request_timeout;
+    TlsSession tls(*tls_, socket.get(), wakeup_.get());
+    std::string error;
+    if (!tls.handshake(deadline, error)) {
+        log(LogLevel::debug, component) << "TLS handshake with " << peer << " failed: " << error;
+        return;
+    }
+    std::string head;
+    std::size_t end = std::string::npos;
+    while ((end = head.find("\r\n\r\n")) == std::string::npos) {
+        if (head.size() >= max_head) {
+            tls.send_all(status_response("431 Request Header Fields Too Large"), deadline);
+            return;
+        }
+        char buffer[4096];
+        const long n = tls.receive(buffer, sizeof buffer, deadline);
+        if (n <= 0) {
+            return;
+        }
+        head.append(buffer, static_cast<std::size_t>(n));
+    }
+    const std::optional<http::Request> request =
+        http::parse_request(std::string_view(head).substr(0, end + 4));
+    if (!request || !request->websocket) {
+        tls.send_all(respond(std::string_view(head).substr(0, end + 4)), deadline);
+        return;
+    }
+    // The VNC sink reads the request (and anything after it) from its end
+    // of the pair, as it would from the viewer's own socket.
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, ends) != 0) {
+        log(LogLevel::warn, component)
+            << "socketpair for a WebSocket relay: " << std::strerror(errno);
+        return;
+    }
+    UniqueFd mine(ends[0]);
+    UniqueFd theirs(ends[1]);
+    const int flags = ::fcntl(theirs.get(), F_GETFL);
+    ::fcntl(theirs.get(), F_SETFL, flags & ~O_NONBLOCK);  // libvncserver sets its own
+    if (!write_all(mine.get(), head, wakeup_.get())) {
+        return;
+    }
+    log(LogLevel::debug, component) << "WebSocket " << request->target << " from " << peer
+                                    << " over TLS: relayed to the VNC sink";
+    // libvncserver answers the WebSocket handshake inside the adoption
+    // (and a refusal waits there for the viewer's reply): relay meanwhile.
+    std::thread adoption([this, &theirs, &peer] { on_websocket_(std::move(theirs), peer); });
+    relay(tls, socket.get(), mine.get(), wakeup_.get());
+    mine.reset();  // the sink sees the viewer leave
+    adoption.join();
+}
+
+void WebServer::start_tls_worker(UniqueFd socket, std::string peer) {
+    TlsWorker& worker = tls_workers_.emplace_back();
+    worker.thread =
+        std::thread([this, &worker, fd = std::move(socket), peer = std::move(peer)]() mutable {
+            try {
+                serve_tls(std::move(fd), peer);
+            } catch (const std::exception& e) {
+                log(LogLevel::warn, component)
+                    << "HTTPS connection from " << peer << ": " << e.what();
+            }
+            worker.done = true;
+        });
 }
 
 void WebServer::run() {
@@ -214,13 +364,34 @@ void WebServer::run() {
             return;
         }
         if (fds[0].revents != 0) {
-            return;  // asked to stop; the connections close with the list
+            // Asked to stop: the TLS workers see it too; the plain
+            // connections close with the list.
+            for (TlsWorker& w : tls_workers_) {
+                w.thread.join();
+            }
+            return;
         }
+        tls_workers_.remove_if([](TlsWorker& w) {
+            if (!w.done) {
+                return false;
+            }
+            w.thread.join();
+            return true;
+        });
         if (fds[1].revents & POLLIN) {
             while (true) {
-                UniqueFd client(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+                sockaddr_storage peer{};
+                socklen_t length = sizeof peer;
+                UniqueFd client(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer),
+                                          &length, SOCK_CLOEXEC | (tls_ ? SOCK_NONBLOCK : 0)));
                 if (!client) {
                     break;
+                }
+                if (tls_) {
+                    if (tls_workers_.size() < max_connections) {
+                        start_tls_worker(std::move(client), peer_text(peer));
+                    }
+                    continue;  // else closed: too many at once already
                 }
                 if (connections.size() >= max_connections) {
                     continue;  // closed: too many waiting already

@@ -58,7 +58,10 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     if (browser.http) {
         web_ = std::make_unique<WebServer>(
             *browser.http, browser.root, "vnc.html", vnc.password.has_value(),
-            [this](UniqueFd socket) { vnc_->adopt_client(std::move(socket)); });
+            [this](UniqueFd socket, const std::string& peer) {
+                vnc_->adopt_client(std::move(socket), peer);
+            },
+            browser.tls);
     }
 
     if (stream_options_.any()) {

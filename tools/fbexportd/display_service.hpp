@@ -23,6 +23,7 @@ namespace fbx {
 struct BrowserOptions {
     std::optional<ListenAddress> http;  // none: no web server
     std::string root;                   // noVNC's folder (Debian: /usr/share/novnc)
+    std::optional<WebTls> tls;          // HTTPS (and wss) instead of HTTP
 };
 
 // One display served: a source polled at the adaptive rate, its damage

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,15 @@ struct VncOptions {
     // authentication uses only the first 8 characters.
     std::optional<std::string> password;
     std::string desktop_name = "fbexport";
+    // Viewers at once (VNC and browser); one more is told "too many clients"
+    // in RFB's own refusal and disconnected.
+    std::uint32_t max_clients = 16;
+    // Password guessing: after `auth_failure_limit` failed VNC
+    // authentications from one address within `auth_failure_window`, that
+    // address is refused for `auth_block` (logged once, when it starts).
+    std::uint32_t auth_failure_limit = 5;
+    std::chrono::seconds auth_failure_window{60};
+    std::chrono::seconds auth_block{60};
 
     bool operator==(const VncOptions&) const = default;
 };
@@ -56,8 +66,10 @@ public:
     // Serves a client that connected elsewhere: the web server hands over
     // WebSocket requests unread, and libvncserver's own WebSocket support
     // does the handshake (as it does on the VNC port), then RFB as usual,
-    // password included. From any thread.
-    void adopt_client(UniqueFd socket);
+    // password included. From any thread. `peer` names the viewer's address
+    // when `socket` is not connected to it (a relay of a TLS connection);
+    // empty: the socket's own peer.
+    void adopt_client(UniqueFd socket, const std::string& peer = {});
 
     // The name viewers are told from now on (RFB tells it once, when a
     // viewer connects), e.g. that the vGPU shown is absent.
