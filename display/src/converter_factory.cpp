@@ -117,31 +117,6 @@ std::unique_ptr<Converter> pick_automatically() {
 
 }  // namespace
 
-std::optional<ConvertMode> parse_convert_mode(std::string_view text) {
-    if (text == "auto") {
-        return ConvertMode::automatic;
-    }
-    if (text == "cpu") {
-        return ConvertMode::cpu;
-    }
-    if (text == "gl") {
-        return ConvertMode::gl;
-    }
-    return std::nullopt;
-}
-
-std::string_view convert_mode_name(ConvertMode mode) {
-    switch (mode) {
-        case ConvertMode::automatic:
-            return "auto";
-        case ConvertMode::cpu:
-            return "cpu";
-        case ConvertMode::gl:
-            return "gl";
-    }
-    return "auto";
-}
-
 std::unique_ptr<Converter> make_converter(ConvertMode mode) {
     switch (mode) {
         case ConvertMode::cpu: {

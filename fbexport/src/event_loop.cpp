@@ -16,11 +16,12 @@
 namespace fbx {
 namespace {
 
-sigset_t stop_signals() {
+sigset_t loop_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     return set;
 }
 
@@ -35,13 +36,13 @@ EventLoop::EventLoop() {
     if (!wakeup_) {
         throw_errno("eventfd for the event loop's posted work");
     }
-    const sigset_t set = stop_signals();
+    const sigset_t set = loop_signals();
     if (::pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0) {
-        throw_errno("pthread_sigmask blocking SIGINT/SIGTERM");
+        throw_errno("pthread_sigmask blocking SIGINT/SIGTERM/SIGHUP");
     }
     signals_.reset(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!signals_) {
-        throw_errno("signalfd for SIGINT/SIGTERM");
+        throw_errno("signalfd for SIGINT/SIGTERM/SIGHUP");
     }
     watch(wakeup_.get(), [this] {
         std::uint64_t count;
@@ -52,6 +53,10 @@ EventLoop::EventLoop() {
     watch(signals_.get(), [this] {
         signalfd_siginfo info{};
         while (::read(signals_.get(), &info, sizeof info) == sizeof info) {
+            if (info.ssi_signo == SIGHUP && on_hangup_) {
+                on_hangup_();
+                continue;
+            }
             stop_signal_ = static_cast<int>(info.ssi_signo);
             running_ = false;
         }
@@ -59,7 +64,7 @@ EventLoop::EventLoop() {
 }
 
 EventLoop::~EventLoop() {
-    const sigset_t set = stop_signals();
+    const sigset_t set = loop_signals();
     ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }
 

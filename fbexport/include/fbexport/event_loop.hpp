@@ -11,15 +11,15 @@
 namespace fbx {
 
 // A single-threaded epoll loop: fd readiness, timers (timerfd), work posted
-// from other threads (eventfd) and SIGINT/SIGTERM (signalfd) all arrive as
-// handlers run on the loop's thread, one at a time.
+// from other threads (eventfd) and SIGINT/SIGTERM/SIGHUP (signalfd) all
+// arrive as handlers run on the loop's thread, one at a time.
 class EventLoop {
 public:
     using Handler = std::function<void()>;
 
-    // Blocks SIGINT and SIGTERM in the calling thread, so construct the loop
-    // before starting threads: they inherit the mask and the loop gets the
-    // signals.
+    // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, so construct
+    // the loop before starting threads: they inherit the mask and the loop
+    // gets the signals.
     EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
@@ -32,8 +32,12 @@ public:
     // Queues `work` to run on the loop's thread; safe from any thread.
     void post(Handler work);
 
-    // Runs until stop() or a SIGINT/SIGTERM; returns the signal number that
-    // ended it, or 0.
+    // SIGHUP runs `on_hangup` on the loop's thread (a daemon's reload) and
+    // the loop goes on; without one, SIGHUP stops the loop like SIGTERM.
+    void on_hangup(Handler on_hangup) { on_hangup_ = std::move(on_hangup); }
+
+    // Runs until stop() or a SIGINT/SIGTERM (or SIGHUP with no on_hangup);
+    // returns the signal number that ended it, or 0.
     int run();
     void stop() { running_ = false; }
 
@@ -44,6 +48,7 @@ private:
     UniqueFd wakeup_;
     UniqueFd signals_;
     std::unordered_map<int, Handler> handlers_;
+    Handler on_hangup_;
     std::mutex posted_mutex_;
     std::vector<Handler> posted_;
     bool running_ = false;

@@ -80,5 +80,26 @@ TEST(EventLoop, SigtermEndsTheLoopAndIsReported) {
     EXPECT_EQ(loop.run(), SIGTERM);
 }
 
+TEST(EventLoop, SighupRunsTheHangupHandlerAndTheLoopGoesOn) {
+    EventLoop loop;
+    int hangups = 0;
+    loop.on_hangup([&] {
+        if (++hangups == 2) {
+            ::kill(::getpid(), SIGTERM);
+        }
+    });
+    loop.post([] { ::kill(::getpid(), SIGHUP); });
+    Timer second(loop, [] { ::kill(::getpid(), SIGHUP); });
+    second.arm(std::chrono::milliseconds(20));
+    EXPECT_EQ(loop.run(), SIGTERM);
+    EXPECT_EQ(hangups, 2);
+}
+
+TEST(EventLoop, SighupWithoutAHandlerEndsTheLoop) {
+    EventLoop loop;
+    loop.post([] { ::kill(::getpid(), SIGHUP); });
+    EXPECT_EQ(loop.run(), SIGHUP);
+}
+
 }  // namespace
 }  // namespace fbx
