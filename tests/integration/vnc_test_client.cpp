@@ -145,6 +145,10 @@ bool VncTestClient::pump_until_quiet(std::chrono::milliseconds quiet,
     return false;
 }
 
+std::string VncTestClient::desktop_name() const {
+    return client_->desktopName != nullptr ? client_->desktopName : "";
+}
+
 int VncTestClient::width() const {
     return client_->width;
 }

@@ -39,6 +39,8 @@ public:
     // Pumps until no update arrived for `quiet`, or `timeout` passed; true on quiet.
     bool pump_until_quiet(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout);
 
+    // The name the server gave the desktop when we connected.
+    std::string desktop_name() const;
     int width() const;
     int height() const;
     std::uint32_t pixel(int x, int y) const;  // XRGB8888, X byte cleared

@@ -18,7 +18,7 @@ namespace fbx::cli {
 // every display (--vnc-password-file, --encoder, ...), and --all-vgpus.
 class DisplayCommandLine {
 public:
-    static constexpr int first_option_id = 3000;
+    static constexpr int first_option_id = 4000;
     static std::vector<option> options();
     static std::string_view help();
 

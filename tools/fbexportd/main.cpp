@@ -150,7 +150,10 @@ int serve(Options& opts) {
     try {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
-        ServedDisplays served(loop, DisplaySettings{opts.demo.demo(), FBEXPORT_NOVNC_DIR, {}});
+        DisplaySettings settings;
+        settings.demo = opts.demo.demo();
+        settings.novnc_root = FBEXPORT_NOVNC_DIR;
+        ServedDisplays served(loop, std::move(settings));
         served.apply(opts.config);
         log_ready(served);
         const int signal = loop.run();

@@ -53,6 +53,9 @@ ServedDisplay::ServedDisplay(EventLoop& loop, DisplayConfig config, ConvertMode 
     BrowserOptions browser;
     browser.http = config_.http;
     browser.root = settings.novnc_root;
+    if (settings.network) {
+        settings.network(vnc, browser);
+    }
     service_ = std::make_unique<DisplayService>(
         loop, std::move(source), make_converter(convert), vnc, config_.streams, browser,
         settings.rate, std::move(rtsp), [this](const std::string& why) { source_lost(why); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,10 @@ struct DisplaySettings {
     DemoOptions demo;        // the demo source's options (--demo-*)
     std::string novnc_root;  // noVNC's files, for displays with `http`
     PollRateConfig rate;
+    // Network policy for every display, whatever configured it (e.g. the
+    // VNC client limits and HTTPS of the security options): adjusts each
+    // display's VNC and browser options before it starts.
+    std::function<void(VncOptions&, BrowserOptions&)> network;
 };
 
 // One display of the service: a DisplayService for one DisplayConfig, and,

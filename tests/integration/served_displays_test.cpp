@@ -1,0 +1,343 @@
+// Several displays in one fbexportd: two demo desktops at once through real
+// RFB clients; ServedDisplays::apply() keeping an unchanged display and its
+// client while others stop and start; an absent vGPU served as a picture
+// that says so; the inotify watch that tells when a vGPU's device comes.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "command_line.hpp"
+#include "display_command_line.hpp"
+#include "expected_frame.hpp"
+#include "fbexport/placeholder_source.hpp"
+#include "fbexport/vgpu_device_watch.hpp"
+#include "served_displays.hpp"
+#include "service_process.hpp"
+#include "vnc_test_client.hpp"
+
+namespace fbx::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* absent_uuid = "0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4";
+
+int mismatches(const VncTestClient& client, const std::vector<std::uint32_t>& expected) {
+    int bad = 0;
+    for (int y = 0; y < client.height(); ++y) {
+        for (int x = 0; x < client.width(); ++x) {
+            const std::uint32_t want = expected[std::size_t(y) * client.width() + x] & 0xffffff;
+            if (client.pixel(x, y) != want && ++bad <= 5) {
+                ADD_FAILURE() << "pixel " << x << "," << y << ": got " << std::hex
+                              << client.pixel(x, y) << " want " << want;
+            }
+        }
+    }
+    return bad;
+}
+
+// An EventLoop on a thread of its own; everything touching the loop's
+// objects runs there, through run().
+class LoopThread {
+public:
+    LoopThread() : thread_([this] { loop_.run(); }) {}
+    ~LoopThread() {
+        loop_.post([this] { loop_.stop(); });
+        thread_.join();
+    }
+    EventLoop& loop() { return loop_; }
+
+    template <typename F>
+    auto run(F work) -> decltype(work()) {
+        using R = decltype(work());
+        std::promise<R> done;
+        loop_.post([&] {
+            try {
+                if constexpr (std::is_void_v<R>) {
+                    work();
+                    done.set_value();
+                } else {
+                    done.set_value(work());
+                }
+            } catch (...) {
+                done.set_exception(std::current_exception());
+            }
+        });
+        return done.get_future().get();
+    }
+
+private:
+    EventLoop loop_;
+    std::thread thread_;
+};
+
+// An object of the loop's, made and destroyed on the loop's thread (also
+// when a test ends early).
+template <typename T>
+class OnLoop {
+public:
+    template <typename Make>
+    OnLoop(LoopThread& thread, Make make) : thread_(thread), object_(thread.run(make)) {}
+    ~OnLoop() {
+        thread_.run([this] { object_.reset(); });
+    }
+    T* operator->() { return object_.get(); }
+    void reset() {
+        thread_.run([this] { object_.reset(); });
+    }
+
+private:
+    LoopThread& thread_;
+    std::unique_ptr<T> object_;
+};
+
+DisplayConfig demo_on(std::uint16_t port) {
+    DisplayConfig d;
+    d.vnc.address = {"127.0.0.1", port, false};
+    return d;
+}
+
+DisplaySettings small_demo() {
+    DisplaySettings settings;
+    settings.demo.width = 320;
+    settings.demo.height = 200;
+    return settings;
+}
+
+TEST(ServedDisplaysProcess, TwoDemoDisplaysAtOnceEachOnItsOwnPort) {
+    const std::uint16_t a = free_loopback_port();
+    const std::uint16_t b = free_loopback_port();
+    ChildProcess service({program("fbexportd"), "--source", "demo", "--vnc",
+                          "127.0.0.1:" + std::to_string(a), "--source", "demo", "--vnc",
+                          "127.0.0.1:" + std::to_string(b), "--demo-size", "320x200",
+                          "--demo-stop-at", "300", "--convert", "cpu"});
+    ASSERT_TRUE(service.wait_for_log("ready", 10s)) << service.log();
+    auto first = VncTestClient::connect(a);
+    auto second = VncTestClient::connect(b);
+    ASSERT_TRUE(first && second) << service.log();
+    ASSERT_TRUE(first->pump(400ms) && second->pump(400ms));
+    ASSERT_TRUE(first->pump_until_quiet(300ms, 10s) && second->pump_until_quiet(300ms, 10s));
+    const auto expected = render_scene(320, 200, 300);
+    for (const VncTestClient* client : {&*first, &*second}) {
+        ASSERT_EQ(client->width(), 320);
+        ASSERT_EQ(client->height(), 200);
+        EXPECT_EQ(mismatches(*client, expected), 0);
+        EXPECT_EQ(client->desktop_name(), "fbexport demo");
+    }
+    EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
+}
+
+TEST(ServedDisplaysProcess, AnAbsentVgpuIsWaitedForAndShownAsAPictureThatSaysSo) {
+    const std::uint16_t port = free_loopback_port();
+    ChildProcess service({program("fbexportd"), "--source", std::string("vgpu:") + absent_uuid,
+                          "--vnc", "127.0.0.1:" + std::to_string(port), "--convert", "cpu"});
+    ASSERT_TRUE(service.wait_for_log("ready", 10s)) << service.log();
+    EXPECT_NE(service.log().find(std::string("waiting for vGPU ") + absent_uuid), std::string::npos)
+        << service.log();
+    auto client = VncTestClient::connect(port);
+    ASSERT_TRUE(client) << service.log();
+    ASSERT_TRUE(client->pump_until_quiet(300ms, 10s));
+    EXPECT_EQ(client->desktop_name(), std::string("fbexport vGPU ") + absent_uuid + " (absent)");
+    ASSERT_EQ(client->width(), 1024);
+    ASSERT_EQ(client->height(), 768);
+    EXPECT_EQ(
+        mismatches(*client, PlaceholderSource::render(1024, 768, {"VGPU", absent_uuid, "ABSENT"})),
+        0);
+    EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
+}
+
+TEST(ServedDisplaysApply, KeepsAnUnchangedDisplayAndItsClientWhileOthersStopAndStart) {
+    LoopThread thread;
+    const std::uint16_t kept = free_loopback_port();
+    const std::uint16_t dropped = free_loopback_port();
+    const std::uint16_t added = free_loopback_port();
+    auto served =
+        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+
+    ServiceConfig before;
+    before.convert = ConvertMode::cpu;
+    before.displays = {demo_on(kept), demo_on(dropped)};
+    thread.run([&] { served->apply(before); });
+    auto stays = VncTestClient::connect(kept);
+    auto goes = VncTestClient::connect(dropped);
+    ASSERT_TRUE(stays && goes);
+    ASSERT_TRUE(stays->pump(300ms));
+    const DisplayService* kept_service =
+        thread.run([&] { return &served->displays()[0]->service(); });
+
+    ServiceConfig after = before;
+    after.displays = {demo_on(kept), demo_on(added)};
+    thread.run([&] { served->apply(after); });
+    EXPECT_EQ(thread.run([&] { return served->displays().size(); }), 2u);
+    EXPECT_EQ(thread.run([&] { return &served->displays()[0]->service(); }), kept_service)
+        << "the unchanged display was restarted";
+
+    // The kept client is still served (the demo moves: updates keep
+    // coming); the other was disconnected, and its port is closed.
+    const auto updates = stays->updates();
+    EXPECT_TRUE(stays->pump(500ms));
+    EXPECT_GT(stays->updates(), updates);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    bool connected = true;
+    while (connected && std::chrono::steady_clock::now() < deadline) {
+        connected = goes->pump(50ms);
+    }
+    EXPECT_FALSE(connected) << "the removed display's client is still connected";
+    EXPECT_FALSE(VncTestClient::connect(dropped)) << "the removed display still listens";
+    auto fresh = VncTestClient::connect(added);
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(fresh->width(), 320);
+
+    // A changed display (another port) is a new one; the same config again
+    // changes nothing.
+    thread.run([&] { served->apply(after); });
+    EXPECT_EQ(thread.run([&] { return &served->displays()[0]->service(); }), kept_service);
+    EXPECT_TRUE(fresh->pump(200ms)) << "re-applying the same configuration dropped a client";
+}
+
+TEST(ServedDisplaysApply, ReportsADisplayThatCannotStartAndServesTheRest) {
+    LoopThread thread;
+    const std::uint16_t good = free_loopback_port();
+    auto served =
+        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    ServiceConfig config;
+    config.convert = ConvertMode::cpu;
+    config.displays = {demo_on(good), demo_on(good)};  // the second cannot bind
+    EXPECT_THROW(thread.run([&] { served->apply(config); }), Error);
+    EXPECT_EQ(thread.run([&] { return served->displays().size(); }), 1u);
+    EXPECT_TRUE(VncTestClient::connect(good));
+}
+
+TEST(ServedDisplaysApply, AnAbsentVgpuDisplayShowsThePlaceholderAndKeepsItsPort) {
+    LoopThread thread;
+    const std::uint16_t port = free_loopback_port();
+    auto served =
+        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    ServiceConfig config;
+    config.convert = ConvertMode::cpu;
+    DisplayConfig vgpu = demo_on(port);
+    vgpu.source = {cli::SourceSpec::Kind::vgpu, absent_uuid};
+    config.displays = {vgpu};
+    thread.run([&] { served->apply(config); });
+    EXPECT_FALSE(thread.run([&] { return served->displays()[0]->present(); }));
+    auto client = VncTestClient::connect(port);
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
+    EXPECT_EQ(
+        mismatches(*client, PlaceholderSource::render(1024, 768, {"VGPU", absent_uuid, "ABSENT"})),
+        0);
+}
+
+TEST(DisplayCommandLine, OutputOptionsBelongToTheSourceBeforeThem) {
+    cli::DisplayCommandLine cl;
+    const auto id = [](const char* name) {
+        for (const option& o : cli::DisplayCommandLine::options()) {
+            if (std::string_view(o.name) == name) {
+                return o.val;
+            }
+        }
+        throw std::logic_error(name);
+    };
+    // --vnc before any --source is the first display's; a display without
+    // --vnc gets the port after the one before it.
+    cl.take(id("vnc"), "127.0.0.1:6001");
+    cl.take(id("source"), "demo");
+    cl.take(id("source"), (std::string("vgpu:") + absent_uuid).c_str());
+    cl.take(id("source"), "demo");
+    cl.take(id("vnc"), "127.0.0.1:6010");
+    const ServiceConfig config = cl.config(ConvertMode::cpu);
+    ASSERT_EQ(config.displays.size(), 3u);
+    EXPECT_EQ(config.displays[0].vnc.address.port, 6001);
+    EXPECT_EQ(config.displays[1].vnc.address.port, 6002);
+    EXPECT_EQ(config.displays[1].source.uuid, absent_uuid);
+    EXPECT_EQ(config.displays[2].vnc.address.port, 6010);
+    EXPECT_FALSE(config.all_vgpus);
+
+    cli::DisplayCommandLine clash;
+    clash.take(id("source"), "demo");
+    clash.take(id("vnc"), "127.0.0.1:6001");
+    clash.take(id("source"), "demo");
+    clash.take(id("vnc"), "127.0.0.1:6001");
+    EXPECT_THROW(clash.config(ConvertMode::cpu), cli::UsageError);
+
+    cli::DisplayCommandLine all;
+    all.take(id("all-vgpus"), "127.0.0.1:6100");
+    all.take(id("rtsp"), "127.0.0.1:8554");
+    const ServiceConfig every = all.config(ConvertMode::cpu);
+    EXPECT_TRUE(every.displays.empty());
+    ASSERT_TRUE(every.all_vgpus);
+    EXPECT_EQ(every.all_vgpus->vnc_base.port, 6100);
+    ASSERT_TRUE(every.all_vgpus->rtsp);
+    EXPECT_EQ(every.all_vgpus->rtsp->port, 8554);
+
+    cli::DisplayCommandLine stray;
+    stray.take(id("all-vgpus"), nullptr);
+    stray.take(id("vnc"), "127.0.0.1:6001");
+    EXPECT_THROW(stray.config(ConvertMode::cpu), cli::UsageError);
+}
+
+// The watch on a directory that, like /dev/vgpu under devtmpfs, comes with
+// its first device and goes with its last.
+TEST(VgpuDeviceWatch, ReportsDevicesComingAndGoingAsTheDirectoryComesAndGoes) {
+    const std::filesystem::path root =
+        std::filesystem::temp_directory_path() / ("vgpu-watch-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root);
+    const std::filesystem::path dir = root / "vgpu";
+    LoopThread thread;
+    std::mutex mutex;
+    std::vector<std::string> seen;
+    OnLoop<VgpuDeviceWatch> watch(thread, [&] {
+        return std::make_unique<VgpuDeviceWatch>(
+            thread.loop(),
+            [&](const std::string& uuid) {
+                std::lock_guard lock(mutex);
+                seen.push_back(uuid);
+            },
+            dir.string());
+    });
+    auto wait_for = [&](std::size_t count) {
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            {
+                std::lock_guard lock(mutex);
+                if (seen.size() >= count) {
+                    return true;
+                }
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    };
+    const std::string other = "11111111-2222-3333-4444-555555555555";
+    std::filesystem::create_directory(dir);
+    std::ofstream(dir / absent_uuid).put('x');
+    std::ofstream(dir / "not-a-uuid").put('x');
+    ASSERT_TRUE(wait_for(1));
+    EXPECT_EQ(thread.run([&] { return watch->present(); }), std::vector<std::string>{absent_uuid});
+    std::filesystem::remove_all(dir);  // the last device goes, and its directory
+    ASSERT_TRUE(wait_for(2));
+    EXPECT_TRUE(thread.run([&] { return watch->present(); }).empty());
+    std::filesystem::create_directory(dir);
+    std::ofstream(dir / other).put('x');
+    ASSERT_TRUE(wait_for(3));
+    std::this_thread::sleep_for(100ms);
+    {
+        std::lock_guard lock(mutex);
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), "not-a-uuid"), 0);
+        EXPECT_EQ(seen.front(), absent_uuid);
+        EXPECT_EQ(seen.back(), other);
+    }
+    watch.reset();
+    std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace fbx::test
