@@ -460,59 +460,49 @@ ServiceConfig load_config_file(const std::string& path) {
     });
 }
 
-bool ConfigOverrides::touches_display() const {
-    return source || vnc || vnc_password || http || streams.encoder || streams.record ||
-           streams.rtp || streams.rtsp || streams.rtsp_credentials || streams.pipeline_tail ||
-           stream_fps;
-}
-
 ServiceConfig apply_overrides(ServiceConfig config, const ConfigOverrides& overrides) {
-    if (overrides.convert) {
-        config.convert = *overrides.convert;
+    const ConfigOverrides& o = overrides;
+    if (o.convert) {
+        config.convert = *o.convert;
     }
-    if (!overrides.touches_display()) {
-        return config;
-    }
-    if (config.displays.empty()) {
+    if (config.displays.empty() &&
+        (o.vnc || o.http || o.record || o.rtp || o.rtsp || o.pipeline_tail)) {
         DisplayConfig demo;
         demo.vnc.desktop_name = desktop_name_for(demo.source);
         config.displays.push_back(demo);
     }
-    DisplayConfig& d = config.displays.front();
-    if (overrides.source) {
-        d.source = *overrides.source;
-        d.vnc.desktop_name = desktop_name_for(d.source);
+    if (!config.displays.empty()) {
+        DisplayConfig& first = config.displays.front();
+        const auto replace = [](auto& value, const auto& given) {
+            if (given) {
+                value = given;
+            }
+        };
+        if (o.vnc) {
+            first.vnc.address = *o.vnc;
+        }
+        replace(first.http, o.http);
+        replace(first.streams.record, o.record);
+        replace(first.streams.rtp, o.rtp);
+        replace(first.streams.rtsp, o.rtsp);
+        replace(first.streams.pipeline_tail, o.pipeline_tail);
     }
-    if (overrides.vnc) {
-        d.vnc.address = *overrides.vnc;
+    for (DisplayConfig& d : config.displays) {
+        if (o.vnc_password) {
+            d.vnc.password = o.vnc_password;
+        }
+        if (o.encoder && d.streams.encoded()) {
+            d.streams.encoder = o.encoder;
+        }
+        if (o.rtsp_credentials && d.streams.rtsp) {
+            d.streams.rtsp_credentials = o.rtsp_credentials;
+        }
+        if (o.stream_fps) {
+            d.streams.fps = *o.stream_fps;
+        }
     }
-    if (overrides.vnc_password) {
-        d.vnc.password = overrides.vnc_password;
-    }
-    if (overrides.http) {
-        d.http = overrides.http;
-    }
-    const StreamOptions& s = overrides.streams;
-    if (s.encoder) {
-        d.streams.encoder = s.encoder;
-    }
-    if (s.record) {
-        d.streams.record = s.record;
-    }
-    if (s.rtp) {
-        d.streams.rtp = s.rtp;
-    }
-    if (s.rtsp) {
-        d.streams.rtsp = s.rtsp;
-    }
-    if (s.rtsp_credentials) {
-        d.streams.rtsp_credentials = s.rtsp_credentials;
-    }
-    if (s.pipeline_tail) {
-        d.streams.pipeline_tail = s.pipeline_tail;
-    }
-    if (overrides.stream_fps) {
-        d.streams.fps = *overrides.stream_fps;
+    if (config.all_vgpus && o.vnc_password) {
+        config.all_vgpus->vnc_password = o.vnc_password;
     }
     return config;
 }

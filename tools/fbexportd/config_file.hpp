@@ -47,22 +47,27 @@ ServiceConfig parse_config(std::string_view text, std::string_view file,
 // Throws ConfigError, also when the file cannot be read (line and column 0).
 ServiceConfig load_config_file(const std::string& path);
 
-// What the command line gave besides --config. Each value given replaces the
-// file's: --convert the file's convert mode, the display options those of the
-// file's first display that is not vgpu = "all" (one is added when the file
-// has none). A reload applies them again to the re-read file.
+// What the command line gave besides --config, each value replacing the
+// file's, the way the same option acts on the command line alone: an output
+// (--vnc, --http, --record, --rtp, --rtsp, --gst-pipeline) is the first
+// display's (one, the demo, is added when the file has none but vgpu =
+// "all"); --vnc-password-file, --encoder, --rtsp-credentials-file and
+// --stream-fps are every display's. A reload applies them again to the
+// re-read file.
 struct ConfigOverrides {
     std::optional<ConvertMode> convert;
-    std::optional<cli::SourceSpec> source;
+    // The first display's:
     std::optional<ListenAddress> vnc;
-    std::optional<std::string> vnc_password;
     std::optional<ListenAddress> http;
-    // The stream options given (StreamOptions's optional fields that are
-    // set); fps only when stream_fps is.
-    StreamOptions streams;
+    std::optional<std::string> record;
+    std::optional<RtpDestination> rtp;
+    std::optional<ListenAddress> rtsp;
+    std::optional<std::string> pipeline_tail;
+    // Every display's (encoder and credentials where they have a use):
+    std::optional<std::string> vnc_password;
+    std::optional<std::string> encoder;
+    std::optional<RtspCredentials> rtsp_credentials;
     std::optional<std::uint32_t> stream_fps;
-
-    bool touches_display() const;
 };
 
 ServiceConfig apply_overrides(ServiceConfig config, const ConfigOverrides& overrides);

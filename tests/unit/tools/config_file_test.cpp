@@ -341,12 +341,13 @@ TEST(ConfigOverrides, ConvertAloneAddsNoDisplay) {
     EXPECT_TRUE(all.displays.empty());
 }
 
-TEST(ConfigOverrides, DisplayOptionsReplaceTheFirstDisplays) {
+TEST(ConfigOverrides, OutputsReplaceTheFirstDisplaysSharedOptionsEveryDisplays) {
     ConfigOverrides cli;
     cli.vnc = ListenAddress{"127.0.0.1", 6001, false};
-    cli.vnc_password = "from-cli";
     cli.http = ListenAddress{"127.0.0.1", 6080, false};
-    cli.streams.record = "cli.mkv";
+    cli.record = "cli.mkv";
+    cli.vnc_password = "from-cli";
+    cli.encoder = "x264enc";
     cli.stream_fps = 25;
     const ServiceConfig file = two_displays();
     const ServiceConfig merged = apply_overrides(file, cli);
@@ -354,19 +355,18 @@ TEST(ConfigOverrides, DisplayOptionsReplaceTheFirstDisplays) {
     const DisplayConfig& first = merged.displays[0];
     EXPECT_EQ(first.source, file.displays[0].source);  // not given: the file's
     EXPECT_EQ(first.vnc.address.port, 6001);
-    EXPECT_EQ(first.vnc.password, "from-cli");
     EXPECT_EQ(first.http, cli.http);
     EXPECT_EQ(first.streams.record, "cli.mkv");
-    EXPECT_EQ(first.streams.fps, 25u);
-    EXPECT_EQ(merged.displays[1], file.displays[1]);
+    EXPECT_EQ(first.streams.encoder, "x264enc");
+    const DisplayConfig& second = merged.displays[1];
+    EXPECT_EQ(second.vnc.address, file.displays[1].vnc.address);
+    EXPECT_FALSE(second.http);
+    EXPECT_FALSE(second.streams.encoder);  // it encodes nothing
+    for (const DisplayConfig& d : merged.displays) {
+        EXPECT_EQ(d.vnc.password, "from-cli");
+        EXPECT_EQ(d.streams.fps, 25u);
+    }
     EXPECT_EQ(merged.convert, ConvertMode::cpu);
-
-    ConfigOverrides source;
-    source.source = cli::SourceSpec{cli::SourceSpec::Kind::vgpu, uuid_b};
-    const ServiceConfig moved = apply_overrides(file, source);
-    EXPECT_EQ(moved.displays[0].source.uuid, uuid_b);
-    EXPECT_EQ(moved.displays[0].vnc.desktop_name, std::string("fbexport vGPU ") + uuid_b);
-    EXPECT_EQ(moved.displays[0].streams.fps, 10u);  // not given: the file's
 }
 
 TEST(ConfigOverrides, DisplayOptionsWithoutADisplayAddTheDemo) {
