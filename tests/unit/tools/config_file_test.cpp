@@ -380,5 +380,39 @@ TEST(ConfigOverrides, DisplayOptionsWithoutADisplayAddTheDemo) {
     EXPECT_TRUE(merged.all_vgpus);
 }
 
+// The annotated example the package ships: valid as it is, and with every
+// commented-out display taken in.
+TEST(ConfigFile, ShippedExampleIsValidAsIsAndUncommented) {
+    const ServiceConfig as_is = load_config_file(FBEXPORT_EXAMPLE_CONFIG);
+    EXPECT_TRUE(as_is.displays.empty());
+    ASSERT_TRUE(as_is.all_vgpus);
+    EXPECT_EQ(as_is.all_vgpus->vnc_base, (ListenAddress{"127.0.0.1", 5900, false}));
+
+    std::ifstream in(FBEXPORT_EXAMPLE_CONFIG);
+    std::string text;
+    bool examples = false;
+    for (std::string line; std::getline(in, line);) {
+        examples |= line == "# [[display]]";
+        if (examples && line.starts_with("# ")) {
+            line = line.substr(2);
+        } else if (examples && line == "#") {
+            line.clear();
+        }
+        text += line + "\n";
+    }
+    Secrets secrets;
+    secrets.add("/etc/fbexport/vnc-password", "pw").add("/etc/fbexport/rtsp-credentials", "u:p");
+    const ServiceConfig all = parse(text, secrets);
+    ASSERT_EQ(all.displays.size(), 2u) << text;
+    const DisplayConfig& vgpu = all.displays[0];
+    EXPECT_EQ(vgpu.source.kind, cli::SourceSpec::Kind::vgpu);
+    EXPECT_EQ(vgpu.vnc.password, "pw");
+    EXPECT_TRUE(vgpu.http);
+    EXPECT_TRUE(vgpu.streams.record && vgpu.streams.rtp && vgpu.streams.rtsp &&
+                vgpu.streams.rtsp_credentials && vgpu.streams.pipeline_tail &&
+                vgpu.streams.encoder);
+    EXPECT_EQ(all.displays[1].source.kind, cli::SourceSpec::Kind::demo);
+}
+
 }  // namespace
 }  // namespace fbx
