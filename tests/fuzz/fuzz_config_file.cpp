@@ -58,6 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(e.column() >= 1);
         FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz.toml:"));
         FUZZ_CHECK(!e.reason().empty());
+        // One log line, whatever the file holds.
+        FUZZ_CHECK(std::string_view(e.what()).find('\n') == std::string_view::npos);
         if (text.find(secret) == std::string_view::npos) {
             FUZZ_CHECK(std::string_view(e.what()).find(secret) == std::string_view::npos);
         }

@@ -426,15 +426,37 @@ ServiceConfig ConfigReader::read(const toml::table& root) {
     return config;
 }
 
+// A reason quotes the file's text (toml++'s "saw 'tru\n'"): control
+// characters are escaped so an error stays one log line, and the file cannot
+// forge others.
+std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::string file, std::uint32_t line, std::uint32_t column,
                          std::string reason)
-    : Error(file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + reason),
+    : Error(printable(file) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+            printable(reason)),
       file_(std::move(file)),
       line_(line),
       column_(column),
-      reason_(std::move(reason)) {}
+      reason_(printable(reason)) {}
 
 ServiceConfig parse_config(std::string_view text, std::string_view file,
                            const SecretReader& read_secret) {

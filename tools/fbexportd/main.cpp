@@ -8,6 +8,8 @@
 #include <string>
 
 #include "command_line.hpp"
+#include "config_command_line.hpp"
+#include "config_file.hpp"
 #include "convert_command_line.hpp"
 #include "demo_command_line.hpp"
 #include "display_command_line.hpp"
@@ -16,6 +18,7 @@
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
 #include "served_displays.hpp"
+#include "service_notifier.hpp"
 #include "stream_command_line.hpp"
 #include "tool_main.hpp"
 
@@ -36,8 +39,11 @@ constexpr const char* common_text =
 
 constexpr const char* usage_tail =
     "\n"
+    "Signals: SIGINT and SIGTERM stop the service; SIGHUP re-reads the --config file.\n"
+    "Under systemd (Type=notify) it reports READY=1 once every display listens,\n"
+    "its displays in STATUS=, and RELOADING=1 around a reload.\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 when the service fails, 2 on a bad\n"
-    "command line.\n"
+    "command line or configuration file.\n"
     "Examples:\n"
     "  fbexportd --source demo --vnc 127.0.0.1:5900, then connect a viewer to\n"
     "  127.0.0.1::5900 (e.g. 'vncviewer 127.0.0.1::5900')\n"
@@ -56,8 +62,10 @@ enum Id : int { log_level_id = 1, version_id, convert_id };
 struct Options {
     cli::DisplayCommandLine displays;
     cli::DemoCommandLine demo;
+    cli::ConfigCommandLine config_file;
     ConvertMode convert = ConvertMode::automatic;
-    ServiceConfig config;  // what the command line says is served
+    ServiceConfig command_line;  // what the options alone say
+    ServiceConfig config;        // what is served: the --config file under them
     bool help = false;
     bool version = false;
 };
@@ -76,11 +84,19 @@ Options parse(int argc, char** argv) {
     for (const option& o : cli::DemoCommandLine::options()) {
         table.push_back(o);
     }
+    for (const option& o : cli::ConfigCommandLine::options()) {
+        table.push_back(o);
+    }
     table.push_back({nullptr, 0, nullptr, 0});
 
     opterr = 0;  // our own messages, not getopt's
     int id;
-    while ((id = getopt_long(argc, argv, ":h", table.data(), nullptr)) != -1) {
+    int index = -1;
+    while ((id = getopt_long(argc, argv, ":h", table.data(), &index)) != -1) {
+        if (index >= 0) {
+            opts.config_file.given(table[static_cast<std::size_t>(index)].name);
+            index = -1;
+        }
         switch (id) {
             case log_level_id:
                 cli::apply_log_level(optarg);
@@ -95,19 +111,23 @@ Options parse(int argc, char** argv) {
                 opts.version = true;
                 break;
             default:
-                if (!opts.demo.take(id, optarg) && !opts.displays.take(id, optarg)) {
+                if (!opts.demo.take(id, optarg) && !opts.displays.take(id, optarg) &&
+                    !opts.config_file.take(id, optarg)) {
                     cli::throw_getopt_error(id, argv);
                 }
         }
     }
     cli::reject_operands(argc, argv);
-    opts.config = opts.displays.config(opts.convert);
+    opts.command_line = opts.displays.config(opts.convert);
+    // A mistake in the file is one on the command line: exit status 2.
+    opts.config = opts.config_file.config(opts.command_line);
     return opts;
 }
 
 std::string help_text() {
-    return usage_text + std::string(cli::DisplayCommandLine::help()) + common_text +
-           cli::convert_help(28) + "\n" + std::string(cli::StreamCommandLine::help()) + "\n" +
+    return usage_text + std::string(cli::DisplayCommandLine::help()) +
+           std::string(cli::ConfigCommandLine::help()) + common_text + cli::convert_help(28) +
+           "\n" + std::string(cli::StreamCommandLine::help()) + "\n" +
            std::string(cli::DemoCommandLine::help()) + usage_tail;
 }
 
@@ -146,7 +166,56 @@ void log_ready(ServedDisplays& served) {
     }
 }
 
+// STATUS= for systemctl status: what is served, on one line.
+std::string status_line(ServedDisplays& served) {
+    std::string line;
+    for (ServedDisplay* display : served.displays()) {
+        line += (line.empty() ? "" : ", ") + display->config().source.to_string() + " on " +
+                display->config().vnc.address.to_string();
+    }
+    if (const auto& all = served.config().all_vgpus) {
+        line +=
+            std::string(line.empty() ? "" : "; ") + "every vGPU from " + all->vnc_base.to_string();
+    }
+    return "serving " + (line.empty() ? std::string("nothing yet") : line);
+}
+
+// SIGHUP: the --config file again, with the command line over it. A file
+// with a mistake changes nothing; otherwise only the displays whose entry
+// changed restart, the others keep their viewers.
+void reload(const Options& opts, ServedDisplays& served, ServiceNotifier& notifier) {
+    if (!opts.config_file.file()) {
+        log(LogLevel::info, "fbexportd") << "SIGHUP: no --config file, nothing to reload";
+        return;
+    }
+    const std::string& file = *opts.config_file.file();
+    notifier.reloading("reloading " + file);
+    ServiceConfig next;
+    try {
+        next = opts.config_file.config(opts.command_line);
+    } catch (const ConfigError& e) {
+        log(LogLevel::error, "fbexportd")
+            << "reload refused, the running configuration stays: " << e.what();
+        notifier.ready("reload refused (" + std::string(e.what()) + "); " + status_line(served));
+        return;
+    }
+    if (next == served.config()) {
+        log(LogLevel::info, "fbexportd") << "reload: " << file << " asks for no change";
+    } else {
+        try {
+            served.apply(next);
+            log(LogLevel::info, "fbexportd") << "reloaded " << file;
+        } catch (const std::exception& e) {
+            // apply() served what it could; the rest is retried at the next reload.
+            log(LogLevel::error, "fbexportd") << "reload of " << file << ": " << e.what();
+        }
+        log_ready(served);
+    }
+    notifier.ready(status_line(served));
+}
+
 int serve(Options& opts) {
+    ServiceNotifier notifier = ServiceNotifier::from_environment();
     try {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
@@ -156,8 +225,14 @@ int serve(Options& opts) {
         ServedDisplays served(loop, std::move(settings));
         served.apply(opts.config);
         log_ready(served);
+        // Every display listens now: systemd may start what depends on us.
+        notifier.ready(status_line(served));
+        loop.on_hangup([&] { reload(opts, served, notifier); });
         const int signal = loop.run();
         const auto failure = served.failure();
+        notifier.stopping(std::string("stopping on ") + (failure       ? "a failure"
+                                                         : signal != 0 ? strsignal(signal)
+                                                                       : "request"));
         for (ServedDisplay* display : served.displays()) {
             const auto& stats = display->service().statistics();
             log(LogLevel::info, "fbexportd")

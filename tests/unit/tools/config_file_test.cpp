@@ -146,6 +146,7 @@ std::vector<BadFile> bad_files() {
     return {
         {"TomlSyntax", display("demo = true\nvnc = { port = }\n"), 3, "}", "value"},
         {"UnterminatedString", display("vgpu = \"0b6b\n"), 2, "", ""},
+        {"TruncatedValue", display("demo = tru\n"), 2, "", "expected 'true', saw 'tru\\n'"},
         {"DuplicateKey", display("demo = true\ndemo = true\n"), 3, "true", "cannot redefine"},
         {"UnknownTopLevelKey", "conver = \"cpu\"\n" + display("demo = true\n"), 1, "conver",
          "unknown key 'conver' in the top level; expected convert, display"},
