@@ -17,6 +17,7 @@
 #include "fbexport/error.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
+#include "security_command_line.hpp"
 #include "served_displays.hpp"
 #include "service_notifier.hpp"
 #include "stream_command_line.hpp"
@@ -62,6 +63,7 @@ enum Id : int { log_level_id = 1, version_id, convert_id };
 struct Options {
     cli::DisplayCommandLine displays;
     cli::DemoCommandLine demo;
+    cli::SecurityCommandLine security;
     cli::ConfigCommandLine config_file;
     ConvertMode convert = ConvertMode::automatic;
     ServiceConfig command_line;  // what the options alone say
@@ -82,6 +84,9 @@ Options parse(int argc, char** argv) {
         table.push_back(o);
     }
     for (const option& o : cli::DemoCommandLine::options()) {
+        table.push_back(o);
+    }
+    for (const option& o : cli::SecurityCommandLine::options()) {
         table.push_back(o);
     }
     for (const option& o : cli::ConfigCommandLine::options()) {
@@ -111,13 +116,14 @@ Options parse(int argc, char** argv) {
                 opts.version = true;
                 break;
             default:
-                if (!opts.demo.take(id, optarg) && !opts.displays.take(id, optarg) &&
-                    !opts.config_file.take(id, optarg)) {
+                if (!opts.demo.take(id, optarg) && !opts.security.take(id, optarg) &&
+                    !opts.displays.take(id, optarg) && !opts.config_file.take(id, optarg)) {
                     cli::throw_getopt_error(id, argv);
                 }
         }
     }
     cli::reject_operands(argc, argv);
+    opts.security.validate();
     opts.command_line = opts.displays.config(opts.convert);
     // A mistake in the file is one on the command line: exit status 2.
     opts.config = opts.config_file.config(opts.command_line);
@@ -128,7 +134,8 @@ std::string help_text() {
     return usage_text + std::string(cli::DisplayCommandLine::help()) +
            std::string(cli::ConfigCommandLine::help()) + common_text + cli::convert_help(28) +
            "\n" + std::string(cli::StreamCommandLine::help()) + "\n" +
-           std::string(cli::DemoCommandLine::help()) + usage_tail;
+           std::string(cli::DemoCommandLine::help()) + "\n" +
+           std::string(cli::SecurityCommandLine::help()) + usage_tail;
 }
 
 // One line per stream: frames sent, dropped because the encoder fell behind,
@@ -222,6 +229,9 @@ int serve(Options& opts) {
         DisplaySettings settings;
         settings.demo = opts.demo.demo();
         settings.novnc_root = FBEXPORT_NOVNC_DIR;
+        settings.network = [security = opts.security](VncOptions& vnc, BrowserOptions& browser) {
+            security.apply(vnc, browser);
+        };
         ServedDisplays served(loop, std::move(settings));
         served.apply(opts.config);
         log_ready(served);
