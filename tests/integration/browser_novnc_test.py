@@ -9,7 +9,11 @@ demo stands still, exactly that moment's picture. The cursor is drawn by
 noVNC apart from the canvas, so the references have none. The service's
 codec may be lossy (Tight with JPEG), so pixels match within a tolerance.
 
-Usage: browser_novnc_test.py FBEXPORTD FBSHOT
+With --https the service serves over HTTPS (--http-cert/--http-key) with a
+self-signed certificate made here (openssl CLI), which Chromium is told to
+accept: the page and the WebSocket (wss) then go through TLS.
+
+Usage: browser_novnc_test.py FBEXPORTD FBSHOT [--https]
 Exit status 77 (skipped) when Chromium or chromedriver is not installed."""
 
 import base64
@@ -26,6 +30,7 @@ import time
 from PIL import Image, ImageChops
 
 FBEXPORTD, FBSHOT = sys.argv[1], sys.argv[2]
+HTTPS = sys.argv[3:] == ["--https"]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 WIDTH, HEIGHT = 640, 400
 STOP_MS = 6000      # the demo animates this long, then stands still
@@ -55,6 +60,8 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1024,768"):
         options.add_argument(arg)
+    if HTTPS:
+        options.add_argument("--ignore-certificate-errors")  # the test's own, self-signed
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
@@ -114,9 +121,17 @@ def main():
         # The browser before the service: its start-up is the slow part, and
         # the demo's clock starts with the service.
         driver = browser()
+        tls = []
+        if HTTPS:
+            cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+                            "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                           check=True, capture_output=True)
+            tls = ["--http-cert", cert, "--http-key", key]
         service = subprocess.Popen(
             [FBEXPORTD, "--demo-size", f"{WIDTH}x{HEIGHT}", "--demo-stop-at", str(STOP_MS),
-             "--vnc", f"127.0.0.1:{free_port()}", "--http", f"127.0.0.1:{free_port()}"],
+             "--vnc", f"127.0.0.1:{free_port()}", "--http", f"127.0.0.1:{free_port()}"] + tls,
             stderr=subprocess.PIPE, text=True)
         started = time.monotonic()
         try:
@@ -125,7 +140,8 @@ def main():
                 line = service.stderr.readline()
                 if not line:
                     sys.exit("fbexportd exited before it was ready")
-                found = re.search(r"ready: open (http://\S+) in a browser", line)
+                scheme = "https" if HTTPS else "http"
+                found = re.search(rf"ready: open ({scheme}://\S+) in a browser", line)
                 url = found.group(1) if found else None
             print("opening", url)
             driver.get(url)
