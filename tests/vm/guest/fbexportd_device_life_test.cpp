@@ -1,0 +1,228 @@
+// The life of a vGPU under fbexportd, seen through a real RFB client
+// (libvncclient): the service starts before the vGPU exists and serves it
+// once it is created; removal leaves the service and its client up, showing
+// a picture that says the vGPU is absent; re-creation (same UUID) shows the
+// guest's pixels again on the same port; two vGPUs are served at once, each
+// on its own port with its own content, also when --all-vgpus finds one
+// created after the start.
+#include <signal.h>
+
+#include "fbexport/placeholder_source.hpp"
+#include "guest_screen.hpp"
+#include "mdev_instance.hpp"
+#include "service_process.hpp"
+#include "sysfs.hpp"
+#include "vgpu_fixture.hpp"
+#include "vnc_test_client.hpp"
+
+namespace vmtest {
+namespace {
+
+using namespace std::chrono_literals;
+using fbx::test::ChildProcess;
+using fbx::test::VncTestClient;
+
+// A vGPU with a UUID chosen beforehand, so it can be created after the
+// service names it and created again after its removal; plus its guest.
+class NamedVgpu {
+public:
+    NamedVgpu() : uuid_(vgpu::new_uuid()) {}
+    NamedVgpu(const NamedVgpu&) = delete;
+    NamedVgpu& operator=(const NamedVgpu&) = delete;
+    ~NamedVgpu() {
+        try {
+            remove();
+        } catch (const fbx::Error& e) {
+            ADD_FAILURE() << e.what();
+        }
+    }
+
+    const std::string& uuid() const { return uuid_; }
+
+    void create() {
+        vgpu::write_sysfs(vgpu::mdev_type_path(VGPU_MDEV_TYPE_SMALL) + "/create", uuid_);
+        exists_ = true;
+        device_ = std::make_unique<vgpu::VgpuDevice>(uuid_);
+        guest_ = std::make_unique<GuestSurfaces>(*device_);
+    }
+    // As a VMM lets go of the device and the administrator removes it.
+    void remove() {
+        guest_.reset();
+        device_.reset();
+        if (exists_) {
+            vgpu::remove_mdev(uuid_);
+            exists_ = false;
+        }
+    }
+
+    // Draws `pattern` into a 640x400 XRGB8888 surface, shows it and posts
+    // its damage; returns the picture a client must hold.
+    Picture show(vgpu::Pattern pattern, std::uint32_t frame) {
+        const vgpu::PlaneConfig plane =
+            guest_->place(*fbx::find_format("XRGB8888"), *fbx::find_modifier("linear"), 640, 400,
+                          Memory::vram, 0);
+        guest_->draw(plane, pattern, frame);
+        device_->program_plane(VGPU_PLANE_PRIMARY, plane);
+        device_->commit(1u << VGPU_PLANE_PRIMARY);
+        device_->post_full_damage(VGPU_PLANE_PRIMARY);
+        return expected_picture(plane, guest_->bytes(plane));
+    }
+
+private:
+    std::string uuid_;
+    bool exists_ = false;
+    std::unique_ptr<vgpu::VgpuDevice> device_;
+    std::unique_ptr<GuestSurfaces> guest_;
+};
+
+Picture placeholder(const std::string& uuid, std::uint32_t width, std::uint32_t height) {
+    return {width, height, fbx::PlaceholderSource::render(width, height, {"VGPU", uuid, "ABSENT"})};
+}
+
+std::uint64_t mismatches(const VncTestClient& client, const Picture& want, std::string& report) {
+    if (client.width() != int(want.width) || client.height() != int(want.height)) {
+        report = "client has " + std::to_string(client.width()) + "x" +
+                 std::to_string(client.height()) + ", want " + std::to_string(want.width) + "x" +
+                 std::to_string(want.height);
+        return want.pixels.size();
+    }
+    report.clear();
+    return count_mismatches(
+        want, {0, 0, std::int32_t(want.width), std::int32_t(want.height)},
+        [&](std::int32_t x, std::int32_t y) { return client.pixel(x, y); }, report);
+}
+
+// Pumps until the client holds exactly `want` (it may take a mode change
+// and a few updates); fails with the last difference after `timeout`.
+void expect_eventually(VncTestClient& client, const Picture& want, const ChildProcess& service,
+                       std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string report;
+    while (std::chrono::steady_clock::now() < deadline) {
+        ASSERT_TRUE(client.pump(50ms)) << "the client was disconnected\n" << service.log();
+        if (mismatches(client, want, report) == 0) {
+            return;
+        }
+    }
+    FAIL() << report << service.log();
+}
+
+std::string desktop_name_seen_by_a_new_client(std::uint16_t port) {
+    auto client = VncTestClient::connect(port);
+    return client ? client->desktop_name() : "(no connection)";
+}
+
+class FbexportdDeviceLife : public ::testing::Test {
+protected:
+    void SetUp() override { ASSERT_NO_THROW(bring_up_loopback()); }
+    void TearDown() override {
+        clients_.clear();
+        if (service_) {
+            EXPECT_EQ(service_->stop(SIGTERM), 0) << service_->log();
+        }
+    }
+
+    void start(std::vector<std::string> args) {
+        args.insert(args.begin(), fbx::test::program("fbexportd"));
+        args.insert(args.end(), {"--convert", "cpu"});
+        service_ = std::make_unique<ChildProcess>(args);
+        ASSERT_TRUE(service_->wait_for_log("ready", 20s)) << service_->log();
+    }
+    VncTestClient& connect(std::uint16_t port) {
+        std::string error;
+        auto client = VncTestClient::connect(port, &error);
+        if (!client) {
+            ADD_FAILURE() << error << "\n" << service_->log();
+            throw fbx::Error("no connection");
+        }
+        clients_.push_back(std::make_unique<VncTestClient>(std::move(*client)));
+        return *clients_.back();
+    }
+    static std::string vnc(std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
+
+    std::unique_ptr<ChildProcess> service_;
+    std::vector<std::unique_ptr<VncTestClient>> clients_;
+};
+
+TEST_F(FbexportdDeviceLife, StartedBeforeTheVgpuExistsItServesItOnceCreated) {
+    NamedVgpu vgpu;
+    const std::uint16_t port = fbx::test::free_loopback_port();
+    start({"--source", "vgpu:" + vgpu.uuid(), "--vnc", vnc(port)});
+    EXPECT_NE(service_->log().find("waiting for vGPU " + vgpu.uuid()), std::string::npos)
+        << service_->log();
+    VncTestClient& client = connect(port);
+    EXPECT_EQ(client.desktop_name(), "fbexport vGPU " + vgpu.uuid() + " (absent)");
+    expect_eventually(client, placeholder(vgpu.uuid(), 1024, 768), *service_);
+
+    vgpu.create();
+    const Picture drawn = vgpu.show(vgpu::Pattern::noise, 5);
+    expect_eventually(client, drawn, *service_);
+    EXPECT_EQ(desktop_name_seen_by_a_new_client(port), "fbexport vGPU " + vgpu.uuid());
+}
+
+TEST_F(FbexportdDeviceLife, RemovalShowsItsAbsenceToConnectedClientsAndRecreationIsServedAgain) {
+    NamedVgpu vgpu;
+    vgpu.create();
+    const Picture before = vgpu.show(vgpu::Pattern::bars, 0);
+    const std::uint16_t port = fbx::test::free_loopback_port();
+    start({"--source", "vgpu:" + vgpu.uuid(), "--vnc", vnc(port)});
+    VncTestClient& client = connect(port);
+    expect_eventually(client, before, *service_);
+
+    vgpu.remove();
+    // Same size as the guest's last picture: the viewer keeps its window.
+    expect_eventually(client, placeholder(vgpu.uuid(), 640, 400), *service_);
+    ASSERT_TRUE(service_->wait_for_log("waiting for vGPU " + vgpu.uuid(), 5s)) << service_->log();
+    EXPECT_EQ(::kill(service_->pid(), 0), 0) << "the service died\n" << service_->log();
+    EXPECT_EQ(desktop_name_seen_by_a_new_client(port),
+              "fbexport vGPU " + vgpu.uuid() + " (absent)");
+
+    vgpu.create();
+    const Picture after = vgpu.show(vgpu::Pattern::checker, 2);
+    expect_eventually(client, after, *service_);
+    EXPECT_NE(service_->log().find("vGPU " + vgpu.uuid() + " is present"), std::string::npos)
+        << service_->log();
+}
+
+TEST_F(FbexportdDeviceLife, TwoVgpusAtOnceEachOnItsPortWithItsContent) {
+    NamedVgpu a;
+    NamedVgpu b;
+    a.create();
+    b.create();
+    const Picture on_a = a.show(vgpu::Pattern::noise, 1);
+    const Picture on_b = b.show(vgpu::Pattern::gradient, 0);
+    const std::uint16_t port_a = fbx::test::free_loopback_port();
+    const std::uint16_t port_b = fbx::test::free_loopback_port();
+    start({"--source", "vgpu:" + a.uuid(), "--vnc", vnc(port_a), "--source", "vgpu:" + b.uuid(),
+           "--vnc", vnc(port_b)});
+    VncTestClient& client_a = connect(port_a);
+    VncTestClient& client_b = connect(port_b);
+    expect_eventually(client_a, on_a, *service_);
+    expect_eventually(client_b, on_b, *service_);
+
+    // Removing one leaves the other served as it was.
+    b.remove();
+    expect_eventually(client_b, placeholder(b.uuid(), 640, 400), *service_);
+    const Picture again = a.show(vgpu::Pattern::checker, 4);
+    expect_eventually(client_a, again, *service_);
+}
+
+TEST_F(FbexportdDeviceLife, AllVgpusServesOneCreatedAfterTheStartOnTheNextPort) {
+    NamedVgpu first;
+    first.create();
+    const Picture on_first = first.show(vgpu::Pattern::bars, 3);
+    const std::uint16_t base = fbx::test::free_loopback_port();
+    start({"--all-vgpus=" + vnc(base)});
+    VncTestClient& client_first = connect(base);
+    expect_eventually(client_first, on_first, *service_);
+
+    NamedVgpu second;
+    second.create();
+    const Picture on_second = second.show(vgpu::Pattern::noise, 9);
+    ASSERT_TRUE(service_->wait_for_log("serving vgpu:" + second.uuid(), 10s)) << service_->log();
+    VncTestClient& client_second = connect(static_cast<std::uint16_t>(base + 1));
+    expect_eventually(client_second, on_second, *service_);
+}
+
+}  // namespace
+}  // namespace vmtest
