@@ -201,5 +201,25 @@ TEST(ConfigReload, AMistakeInTheFileAtStartIsAUsageError) {
     ::unlink(file.c_str());
 }
 
+TEST(ConfigReload, CheckConfigSaysWhetherTheFileIsValidAndServesNothing) {
+    const std::string file = testing::TempDir() + "fbexportd-check-" + std::to_string(::getpid());
+    const std::uint16_t port = free_loopback_port();
+    std::ofstream(file) << demo(port);
+    ChildProcess valid({program("fbexportd"), "--config", file, "--check-config"});
+    EXPECT_EQ(valid.wait_exit(10s), 0);
+    EXPECT_NE(valid.log().find(file + ": valid\n  demo: VNC 127.0.0.1:" + std::to_string(port)),
+              std::string::npos)
+        << valid.log();
+    EXPECT_FALSE(serves(port));
+
+    std::ofstream(file) << "convert = \"fast\"\n" << demo(port);
+    ChildProcess invalid({program("fbexportd"), "--config", file, "--check-config"});
+    EXPECT_EQ(invalid.wait_exit(10s), 2);
+    EXPECT_NE(invalid.log().find(file + ":1:11: convert must be auto, cpu or gl, not 'fast'"),
+              std::string::npos)
+        << invalid.log();
+    ::unlink(file.c_str());
+}
+
 }  // namespace
 }  // namespace fbx::test

@@ -36,11 +36,16 @@ echo "-- installed"
 /usr/bin/vgpu-guest --help >/dev/null
 echo "ok: the installed programs run"
 getent group vgpu-display >/dev/null || { echo "FAIL: no group vgpu-display"; exit 1; }
-unit=fbexportd@0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4.service
-if ! out=$(systemd-analyze verify --man=no "$unit" 2>&1) || [ -n "$out" ]; then
-  echo "FAIL: systemd-analyze verify $unit: $out"; exit 1
-fi
-echo "ok: systemd-analyze verify $unit"
+for unit in fbexportd@0b6bbd3e-4a43-4c34-a8c0-c13d0a12e5a4.service fbexportd.service; do
+  if ! out=$(systemd-analyze verify --man=no "$unit" 2>&1) || [ -n "$out" ]; then
+    echo "FAIL: systemd-analyze verify $unit: $out"; exit 1
+  fi
+  echo "ok: systemd-analyze verify $unit"
+done
+example=/usr/share/doc/fbexport/examples/fbexportd.toml
+/usr/bin/fbexportd --config "$example" --check-config >/dev/null ||
+  { echo "FAIL: the installed $example is not a valid configuration"; exit 1; }
+echo "ok: the installed example configuration is valid"
 env -u GST_PLUGIN_PATH gst-inspect-1.0 fbexportsrc >/dev/null ||
   { echo "FAIL: gst-inspect-1.0 does not find the installed fbexportsrc"; exit 1; }
 echo "ok: GStreamer finds fbexportsrc"

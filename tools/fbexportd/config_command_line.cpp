@@ -5,12 +5,13 @@
 namespace fbx::cli {
 namespace {
 
-enum Id : int { config_id = ConfigCommandLine::first_option_id };
+enum Id : int { config_id = ConfigCommandLine::first_option_id, check_id };
 
 }  // namespace
 
 std::vector<option> ConfigCommandLine::options() {
-    return {{"config", required_argument, nullptr, config_id}};
+    return {{"config", required_argument, nullptr, config_id},
+            {"check-config", no_argument, nullptr, check_id}};
 }
 
 std::string_view ConfigCommandLine::help() {
@@ -24,15 +25,22 @@ std::string_view ConfigCommandLine::help() {
            "                            --all-vgpus replace its displays, an output (--vnc,\n"
            "                            --http, --record, ...) replaces its first display's,\n"
            "                            --vnc-password-file, --encoder, --stream-fps and\n"
-           "                            --rtsp-credentials-file apply to all its displays\n";
+           "                            --rtsp-credentials-file apply to all its displays\n"
+           "  --check-config            read the configuration (and its password files),\n"
+           "                            print what it serves and exit: 0 when it is valid,\n"
+           "                            2 with FILE:LINE:COLUMN: reason when not\n";
 }
 
 bool ConfigCommandLine::take(int id, const char* value) {
-    if (id != config_id) {
-        return false;
+    if (id == config_id) {
+        file_ = value;
+        return true;
     }
-    file_ = value;
-    return true;
+    if (id == check_id) {
+        check_only_ = true;
+        return true;
+    }
+    return false;
 }
 
 ServiceConfig ConfigCommandLine::config(const ServiceConfig& command_line) const {

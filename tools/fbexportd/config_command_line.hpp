@@ -19,13 +19,15 @@ public:
     static std::vector<option> options();
     static std::string_view help();
 
-    // Takes --config; false for any other option.
+    // Takes --config and --check-config; false for any other option.
     bool take(int id, const char* value);
     // Notes every option getopt_long returned, by its long name: those that
     // say what is served override the file.
     void given(std::string_view long_name) { given_.emplace(long_name); }
 
     const std::optional<std::string>& file() const { return file_; }
+    // --check-config: read the configuration, say whether it is valid, exit.
+    bool check_only() const { return check_only_; }
 
     // What to serve. Without --config, `command_line` (what the options
     // alone say). With it, the file, read now (at start and at each reload),
@@ -39,6 +41,7 @@ private:
     bool was_given(std::string_view name) const { return given_.count(std::string(name)) != 0; }
 
     std::optional<std::string> file_;
+    bool check_only_ = false;
     std::set<std::string> given_;
 };
 

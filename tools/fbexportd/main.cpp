@@ -4,6 +4,7 @@
 #include <getopt.h>
 
 #include <cstring>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -221,7 +222,29 @@ void reload(const Options& opts, ServedDisplays& served, ServiceNotifier& notifi
     notifier.ready(status_line(served));
 }
 
+// --check-config: the configuration parsed (a mistake exited 2 already).
+int check(const Options& opts) {
+    std::cout << (opts.config_file.file() ? *opts.config_file.file() : "the command line")
+              << ": valid";
+    for (const DisplayConfig& d : opts.config.displays) {
+        std::cout << "\n  " << d.source.to_string() << ": VNC " << d.vnc.address.to_string()
+                  << (d.vnc.password ? " (password)" : "")
+                  << (d.http ? ", http " + d.http->to_string() : "")
+                  << (d.streams.any() ? ", streams" : "");
+    }
+    if (const auto& all = opts.config.all_vgpus) {
+        std::cout << "\n  every vGPU: VNC from " << all->vnc_base.to_string()
+                  << (all->vnc_password ? " (password)" : "")
+                  << (all->rtsp ? ", RTSP " + all->rtsp->to_string() : "");
+    }
+    std::cout << "\n";
+    return cli::exit_ok;
+}
+
 int serve(Options& opts) {
+    if (opts.config_file.check_only()) {
+        return check(opts);
+    }
     ServiceNotifier notifier = ServiceNotifier::from_environment();
     try {
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.

@@ -1,7 +1,9 @@
 # cmake --install and CPack: two Debian packages.
 #  - fbexport: the programs (fbexportd, fbshot, vgpu-guest), the GStreamer
-#    plugin, the systemd unit, the udev rule for /dev/vgpu, man pages made
-#    from --help (help2man);
+#    plugin, the systemd units, the udev rule for /dev/vgpu, man pages made
+#    from --help (help2man), the example configuration file; its Depends come
+#    from dpkg-shlibdeps (SHLIBDEPS below), libtomlplusplus3 (toml++, a
+#    shared library) among them;
 #  - vgpu-mediator-dkms: the kernel module's sources in /usr/src, built by
 #    DKMS for every installed kernel.
 #   cpack --config <build>/CPackConfig.cmake   (in the build folder)
@@ -10,7 +12,12 @@ set(packaging ${PROJECT_SOURCE_DIR}/tools/packaging)
 
 install(TARGETS fbexportd fbshot vgpu-guest RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         COMPONENT fbexport)
-install(FILES ${packaging}/fbexportd@.service DESTINATION lib/systemd/system COMPONENT fbexport)
+install(FILES ${packaging}/fbexportd@.service ${packaging}/fbexportd.service
+        DESTINATION lib/systemd/system COMPONENT fbexport)
+# The annotated configuration file; fbexportd.service reads a copy in
+# /etc/fbexport (the administrator's, so the package does not own it).
+install(FILES ${packaging}/fbexportd.toml DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
+        COMPONENT fbexport)
 install(FILES ${PROJECT_SOURCE_DIR}/kernel/udev/60-vgpu-mediator.rules DESTINATION lib/udev/rules.d
         COMPONENT fbexport)
 
