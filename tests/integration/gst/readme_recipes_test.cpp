@@ -1,6 +1,7 @@
 // The gst-launch-1.0 recipes of README.md's "Streaming" section, run exactly
 // as written, each in a folder of its own; every file a recipe writes must be
-// a video gst-discoverer-1.0 reads at the demo's size.
+// a video gst-discoverer-1.0 reads at the demo's size. Those of a vGPU need
+// one: tests/vm/guest/fbexportsrc_vgpu_test.cpp runs them.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,45 +12,12 @@
 #include <vector>
 
 #include "gst_test_support.hpp"
+#include "readme_recipes.hpp"
 
 namespace fbx::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The command lines of the shell blocks in the "## Streaming" section that
-// start with gst-launch-1.0 (backslash continuations joined).
-std::vector<std::string> streaming_recipes(const fs::path& readme) {
-    std::ifstream in(readme);
-    std::vector<std::string> recipes;
-    bool in_section = false;
-    bool in_block = false;
-    std::string pending;
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("## ", 0) == 0) {
-            in_section = line == "## Streaming";
-        }
-        if (!in_section) {
-            continue;
-        }
-        if (line.rfind("```", 0) == 0) {
-            in_block = !in_block;
-            continue;
-        }
-        if (!in_block) {
-            continue;
-        }
-        if (!pending.empty() || line.rfind("gst-launch-1.0 ", 0) == 0) {
-            const bool continued = !line.empty() && line.back() == '\\';
-            pending += continued ? line.substr(0, line.size() - 1) : line;
-            if (!continued) {
-                recipes.push_back(pending);
-                pending.clear();
-            }
-        }
-    }
-    return recipes;
-}
 
 TEST(ReadmeRecipes, RunAsWrittenAndMakeReadableVideo) {
     use_build_tree_plugin();
@@ -59,6 +27,9 @@ TEST(ReadmeRecipes, RunAsWrittenAndMakeReadableVideo) {
     const std::regex size(R"(demo-size=(\d+)x(\d+))");
     int index = 0;
     for (const auto& recipe : recipes) {
+        if (is_vgpu_recipe(recipe)) {
+            continue;
+        }
         SCOPED_TRACE(recipe);
         const fs::path dir =
             fs::temp_directory_path() /
