@@ -122,7 +122,13 @@ void ServedDisplay::source_lost(const std::string& why) {
         << why << "; showing that it is absent on " << config_.vnc.address.to_string();
     present_ = false;
     retries_ = 0;
-    show_absent();
+    try {
+        show_absent();
+    } catch (const Error& e) {
+        // The clients keep the last picture; the vGPU is still waited for.
+        log(LogLevel::error, component)
+            << "cannot show that vGPU " << uuid() << " is absent: " << e.what();
+    }
     log(LogLevel::info, component) << "waiting for vGPU " << uuid();
     // It may have come back already, before anything told us.
     try_serve(true);
