@@ -1,8 +1,9 @@
 // fbexportsrc device=UUID on a real vGPU, in process through GStreamer's
 // API: an appsink gets raw BGRx frames equal to what the guest drew (cursor
 // plane composed unless cursor=false), a frame only when the guest posts
-// damage, new caps when the guest changes mode, and an element error
-// (RESOURCE/NOT_FOUND, "vGPU UUID was removed.") when the vGPU goes away.
+// damage or the idle repeat is due, new caps when the guest changes mode,
+// and an element error (RESOURCE/NOT_FOUND, "vGPU UUID was removed.") when
+// the vGPU goes away.
 // README's vGPU recipe runs as written and records the guest through a mode
 // change.
 //
@@ -184,6 +185,26 @@ TEST_F(FbexportsrcVgpu, WithoutCursorFramesComeOnlyOnDamage) {
     guest_->draw_rect(plane, {100, 80, 64, 48}, vgpu::Pattern::noise, 7);
     device().post_damage(VGPU_PLANE_PRIMARY, 100, 80, 64, 48);
     expect_frame_showing(expected_picture(plane, guest_->bytes(plane)));
+}
+
+// Nothing changes: the last frame again at idle-framerate, never sooner
+// (the wait for the guest's events times out for it), the same picture.
+TEST_F(FbexportsrcVgpu, AStillGuestIsRepeatedAtTheIdleRate) {
+    const vgpu::PlaneConfig plane = primary(640, 400, "linear");
+    guest_->draw(plane, vgpu::Pattern::bars, 0);
+    show_posting(plane);
+    start("idle-framerate=5/1");
+    expect_frame_showing(expected_picture(plane, guest_->bytes(plane)));
+    GstClockTime last = GST_CLOCK_TIME_NONE;
+    for (int i = 0; i < 3; ++i) {
+        SamplePtr sample = pull(5 * GST_SECOND);
+        ASSERT_TRUE(sample) << "no repeat " << i << bus_errors();
+        const GstClockTime pts = GST_BUFFER_PTS(gst_sample_get_buffer(sample.get()));
+        if (GST_CLOCK_TIME_IS_VALID(last)) {
+            EXPECT_GE(pts - last, 190 * GST_MSECOND) << "repeat " << i << " came too soon";
+        }
+        last = pts;
+    }
 }
 
 TEST_F(FbexportsrcVgpu, AModeChangeRenegotiatesWithoutABusError) {
