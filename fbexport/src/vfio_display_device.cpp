@@ -55,24 +55,19 @@ VfioDisplayDevice VfioDisplayDevice::open(const VfioOpenOptions& options) {
     if (!std::filesystem::exists(sysfs_dir, ec)) {
         throw VgpuNotFound("mdev " + options.uuid + ": no " + sysfs_dir);
     }
-    // The cdev of a VFIO device is listed under its vfio-dev/ directory when
-    // the kernel has CONFIG_VFIO_DEVICE_CDEV.
-    std::string cdev_name;
-    for (const auto& entry : std::filesystem::directory_iterator(sysfs_dir + "/vfio-dev", ec)) {
-        cdev_name = entry.path().filename().string();
-    }
+    const std::string cdev = cdev_name(options);
     VfioAccess access = options.access;
     if (access == VfioAccess::automatic) {
-        access = cdev_name.empty() ? VfioAccess::group : VfioAccess::cdev;
+        access = cdev.empty() ? VfioAccess::group : VfioAccess::cdev;
     }
     VfioDisplayDevice device(options.uuid, access);
     if (access == VfioAccess::cdev) {
-        if (cdev_name.empty()) {
+        if (cdev.empty()) {
             throw Error("VFIO device " + options.uuid + ": no " + sysfs_dir +
                         "/vfio-dev/vfioN: this kernel has no VFIO device cdev "
                         "(CONFIG_VFIO_DEVICE_CDEV); use the group");
         }
-        device.open_cdev(options, cdev_name);
+        device.open_cdev(options, cdev);
     } else if (access == VfioAccess::group) {
         device.open_group(options, sysfs_dir);
     } else {
@@ -80,6 +75,21 @@ VfioDisplayDevice VfioDisplayDevice::open(const VfioOpenOptions& options) {
     }
     device.check_dmabuf_planes();
     return device;
+}
+
+// A kernel with CONFIG_VFIO_DEVICE_CDEV gives the device's vfio-dev/vfioN
+// entry a device number and a node in /dev/vfio/devices.
+std::string VfioDisplayDevice::cdev_name(const VfioOpenOptions& options) {
+    const std::string dir = options.sysfs_root + "/bus/mdev/devices/" + options.uuid + "/vfio-dev";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (std::filesystem::exists(entry.path() / "dev", ec) &&
+            std::filesystem::exists(options.dev_root + "/vfio/devices/" + name, ec)) {
+            return name;
+        }
+    }
+    return {};
 }
 
 VfioDisplayDevice VfioDisplayDevice::adopt(int device_fd, std::string name) {

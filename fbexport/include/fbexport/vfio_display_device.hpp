@@ -39,6 +39,9 @@ public:
     // Keeps a duplicate of `device_fd`, a VFIO device the caller holds; the
     // device stays open after the caller closes its own fd.
     static VfioDisplayDevice adopt(int device_fd, std::string name);
+    // The name of the mdev's VFIO cdev ("vfio0"), or "" when the kernel has
+    // none (6.1 lists vfio-dev/vfioN in sysfs too, but without a device node).
+    static std::string cdev_name(const VfioOpenOptions& options);
 
     int fd() const { return device_.get(); }
     const std::string& name() const { return name_; }
