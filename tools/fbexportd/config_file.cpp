@@ -447,6 +447,100 @@ std::string printable(std::string_view text) {
     return out;
 }
 
+// toml++ 3.3.0 (Debian 12's) reaches __builtin_unreachable() when it asks
+// whether a non-ASCII character is whitespace, which it does between tokens
+// and after a line-ending backslash in a """ string (marzer/tomlplusplus
+// issues 190 and 295, fixed upstream later): undefined behaviour from a
+// typo. So non-ASCII characters are refused before toml++ sees them, except
+// in comments and in "..." and '...' (and '''...''') strings, where it
+// never asks. Columns count characters, as toml++'s do.
+void check_characters(std::string_view text, std::string_view file) {
+    enum class In { code, comment, basic, literal, multi_basic, multi_literal };
+    In in = In::code;
+    std::uint32_t line = 1;
+    std::uint32_t column = 0;
+    int continuation = 0;  // bytes still to come of a UTF-8 sequence
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c & 0xc0) == 0x80 && continuation > 0) {
+            --continuation;  // the rest of a character already counted
+        } else {
+            ++column;  // a character, or a byte that is none (counted as one)
+            continuation = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+        }
+        const auto ahead = [&](std::string_view s) { return text.substr(i, s.size()) == s; };
+        // The closing delimiter of a multi-line string, and the one or two
+        // quotes before it that belong to the string ("""a""""" is 'a""').
+        const auto skip_closing = [&](char quote) {
+            std::size_t n = 3;
+            while (n < 5 && i + n < text.size() && text[i + n] == quote) {
+                ++n;
+            }
+            i += n - 1;
+            column += static_cast<std::uint32_t>(n - 1);
+        };
+        if (c == '\n') {
+            ++line;
+            column = 0;
+            if (in == In::comment || in == In::basic || in == In::literal) {
+                in = In::code;  // a single-line string left open: toml++ says so
+            }
+            continue;
+        }
+        if (c >= 0x80 && (in == In::code || in == In::multi_basic)) {
+            throw ConfigError(std::string(file), line, column,
+                              in == In::code
+                                  ? "a non-ASCII character outside a string or comment"
+                                  : "a non-ASCII character in a \"\"\" string; write it in a "
+                                    "\"...\" or '...' string");
+        }
+        switch (in) {
+            case In::code:
+                if (c == '#') {
+                    in = In::comment;
+                } else if (ahead("\"\"\"")) {
+                    in = In::multi_basic;
+                    i += 2;
+                    column += 2;
+                } else if (ahead("'''")) {
+                    in = In::multi_literal;
+                    i += 2;
+                    column += 2;
+                } else if (c == '"') {
+                    in = In::basic;
+                } else if (c == '\'') {
+                    in = In::literal;
+                }
+                break;
+            case In::basic:
+            case In::multi_basic:
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+                    ++i;  // an escaped character, never the end
+                    ++column;
+                } else if (in == In::basic && c == '"') {
+                    in = In::code;
+                } else if (in == In::multi_basic && ahead("\"\"\"")) {
+                    in = In::code;
+                    skip_closing('"');
+                }
+                break;
+            case In::literal:
+                if (c == '\'') {
+                    in = In::code;
+                }
+                break;
+            case In::multi_literal:
+                if (ahead("'''")) {
+                    in = In::code;
+                    skip_closing('\'');
+                }
+                break;
+            case In::comment:
+                break;
+        }
+    }
+}
+
 }  // namespace
 
 ConfigError::ConfigError(std::string file, std::uint32_t line, std::uint32_t column,
@@ -460,6 +554,7 @@ ConfigError::ConfigError(std::string file, std::uint32_t line, std::uint32_t col
 
 ServiceConfig parse_config(std::string_view text, std::string_view file,
                            const SecretReader& read_secret) {
+    check_characters(text, file);
     toml::table root;
     try {
         root = toml::parse(text, file);

@@ -103,6 +103,15 @@ streams.rtsp = { port = 8555 }
     EXPECT_EQ(config.all_vgpus->rtsp, (ListenAddress{"127.0.0.1", 8555, false}));
 }
 
+TEST(ConfigFile, NonAsciiInCommentsAndStringsIsFine) {
+    const ServiceConfig config = parse(
+        "# Büro, café\n[[display]] # Écran\ndemo = true\nstreams.pipeline = "
+        "'videoconvert ! textoverlay text=\"Grüße\" ! fakesink'\n");
+    ASSERT_EQ(config.displays.size(), 1u);
+    EXPECT_EQ(config.displays[0].streams.pipeline_tail,
+              "videoconvert ! textoverlay text=\"Grüße\" ! fakesink");
+}
+
 TEST(ConfigFile, DefaultsMatchTheCommandLine) {
     const ServiceConfig config = parse("[[display]]\ndemo = true\n");
     ASSERT_EQ(config.displays.size(), 1u);
@@ -147,6 +156,15 @@ std::vector<BadFile> bad_files() {
         {"TomlSyntax", display("demo = true\nvnc = { port = }\n"), 3, "}", "value"},
         {"UnterminatedString", display("vgpu = \"0b6b\n"), 2, "", ""},
         {"TruncatedValue", display("demo = tru\n"), 2, "", "expected 'true', saw 'tru\\n'"},
+        // toml++ 3.3.0 has undefined behaviour for these (see check_characters).
+        {"NonAsciiBetweenTokens", display("demo =\u00a7 true\n"), 2, "\u00a7",
+         "a non-ASCII character outside a string or comment"},
+        {"NonAsciiInMultiLineString",
+         display("demo = true\nstreams.pipeline = \"\"\"\\\n\u00a7fakesink\"\"\"\n"), 4, "\u00a7",
+         "a non-ASCII character in a \"\"\" string"},
+        {"NonAsciiAfterMultiLineString",
+         display("demo = true\nstreams.pipeline = '''fakesink'''''\u00e9\n"), 3, "\u00e9",
+         "a non-ASCII character outside a string or comment"},
         {"DuplicateKey", display("demo = true\ndemo = true\n"), 3, "true", "cannot redefine"},
         {"UnknownTopLevelKey", "conver = \"cpu\"\n" + display("demo = true\n"), 1, "conver",
          "unknown key 'conver' in the top level; expected convert, display"},
