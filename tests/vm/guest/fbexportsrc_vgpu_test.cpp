@@ -16,7 +16,10 @@
 #include <gst/video/video.h>
 
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <thread>
@@ -261,6 +264,57 @@ TEST_F(FbexportsrcVgpu, AMissingVgpuIsAnElementErrorSayingSo) {
     ASSERT_TRUE(pipeline_) << error;
     EXPECT_EQ(gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     EXPECT_NE(bus_errors().find("vGPU " + uuid + " not found."), std::string::npos);
+}
+
+// User + system CPU time of this process so far, in microseconds.
+std::int64_t process_cpu_us() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000LL + usage.ru_utime.tv_usec +
+           usage.ru_stime.tv_usec;
+}
+
+// Figures, printed as MEASURE lines (under TCG: pessimistic): guest damage
+// posted -> the appsink holds the frame, at the small type's largest mode,
+// rounds spaced beyond the 30/1 cap; and the process's CPU while the guest
+// is still and the idle repeat is off. The one check: a still guest costs
+// (next to) nothing, as an element that sleeps on the device must.
+TEST_F(FbexportsrcVgpu, ReportsDamageLatencyAndIdleCpu) {
+    const vgpu::PlaneConfig plane = primary(1280, 1024, "linear");
+    guest_->draw(plane, vgpu::Pattern::gradient, 0);
+    show_posting(plane);
+    start("idle-framerate=0/1");
+    ASSERT_TRUE(pull()) << bus_errors();
+
+    constexpr int rounds = 20;
+    std::vector<double> ms;
+    for (int i = 0; i < rounds; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const fbx::Rect area{64 * (i % 16), 64 * (i / 16), 64, 64};
+        guest_->fill_rect(plane, area, 0x010101u * std::uint32_t(i * 12));
+        const auto posted = std::chrono::steady_clock::now();
+        device().post_damage(VGPU_PLANE_PRIMARY, std::uint32_t(area.x), std::uint32_t(area.y), 64,
+                             64);
+        ASSERT_TRUE(pull()) << "no frame for round " << i << bus_errors();
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - posted)
+                .count());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "MEASURE fbexportsrc latency, guest damage post to appsink frame, 1280x1024, "
+        "64x64 rect: median %.2f ms, p99 %.2f ms (%d rounds)\n",
+        ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)], rounds);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // past the last cap wait
+    const std::int64_t cpu_before = process_cpu_us();
+    EXPECT_FALSE(pull(2 * GST_SECOND)) << "a frame although the guest is still";
+    const double cpu_per_s = double(process_cpu_us() - cpu_before) / 2.0;
+    std::printf(
+        "MEASURE fbexportsrc idle CPU (whole test process, 2 s, still guest, "
+        "idle-framerate=0/1): %.0f us/s\n",
+        cpu_per_s);
+    EXPECT_LT(cpu_per_s, 20000.0) << "the element works while the guest is still";
 }
 
 // The recipe as written, with $uuid set, in a folder of its own, stopped
