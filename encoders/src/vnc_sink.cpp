@@ -420,9 +420,31 @@ const ListenAddress& VncSink::address() const {
     return server_->options.address;
 }
 
-void VncSink::framebuffer_resized() {
+void VncSink::resize_framebuffer(const std::function<void()>& resize) {
     ShadowFramebuffer& fb = server_->framebuffer;
     rfbScreenInfo* s = server_->screen.get();
+    // rfbNewFramebuffer swaps the pixels under every sender's lock, but the
+    // shadow's old pixels are gone by then, and a sender may be encoding
+    // from them (a SIGSEGV the guest-abuse test hit). So senders first move
+    // to a copy of the old picture, which lives until the swap is done.
+    const std::size_t bytes = std::size_t{fb.stride()} * fb.height();
+    std::vector<char> stand_in(s->frameBuffer, s->frameBuffer + bytes);
+    std::vector<rfbClientPtr> held;
+    rfbClientIteratorPtr it = rfbGetClientIterator(s);
+    while (rfbClientPtr cl = rfbClientIteratorNext(it)) {
+        rfbIncrClientRef(cl);  // not freed while its lock is held
+        LOCK(cl->sendMutex);
+        held.push_back(cl);
+    }
+    rfbReleaseClientIterator(it);
+    LOCK(s->cursorMutex);  // the cursor may be drawn into the pixels
+    s->frameBuffer = stand_in.data();
+    UNLOCK(s->cursorMutex);
+    for (rfbClientPtr cl : held) {
+        UNLOCK(cl->sendMutex);
+        rfbDecrClientRef(cl);
+    }
+    resize();
     rfbNewFramebuffer(s, reinterpret_cast<char*>(fb.pixels()), static_cast<int>(fb.width()),
                       static_cast<int>(fb.height()), 8, 3, 4);
     server_->describe_pixels(s);

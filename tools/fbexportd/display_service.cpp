@@ -188,12 +188,14 @@ void DisplayService::take(Frame& frame) {
                 << "mode change: " << shadow_.width() << 'x' << shadow_.height() << " -> "
                 << plane.width << 'x' << plane.height;
         }
-        shadow_.resize(plane.width, plane.height);
+        const auto resize = [&] { shadow_.resize(plane.width, plane.height); };
+        if (vnc_) {
+            vnc_->resize_framebuffer(resize);  // viewers move off the old pixels first
+        } else {
+            resize();
+        }
         frame.damage = Damage::everything();
         pending_.clear();
-        if (vnc_) {
-            vnc_->framebuffer_resized();
-        }
     }
     pending_.add(frame.damage, plane.width, plane.height);
     primary_ = plane;

@@ -56,9 +56,12 @@ public:
     std::uint32_t client_count() const;
     const ListenAddress& address() const;
 
-    // The shadow framebuffer was resized (a mode change): clients that support
-    // it get a desktop-size change, and everything is sent again.
-    void framebuffer_resized();
+    // A mode change: `resize` resizes the shadow framebuffer (its old
+    // pixels go) while every viewer's sender is held off them; then clients
+    // that support it get a desktop-size change, and everything is sent
+    // again. A viewer in the middle of a slow send delays this until it is
+    // done.
+    void resize_framebuffer(const std::function<void()>& resize);
 
     // These pixels of the shadow framebuffer changed.
     void damaged(std::span<const Rect> rects);
