@@ -8,12 +8,12 @@
 
 #include <atomic>
 #include <cstdio>
-#include <random>
 #include <thread>
 
 #include "display_device.hpp"
 #include "fbexport/error.hpp"
 #include "guest_memory.hpp"
+#include "hostile_guest.hpp"
 #include "vgpu_fixture.hpp"
 
 namespace vmtest {
@@ -30,7 +30,6 @@ TEST_F(EventStress, RandomRegistersGttAndDamageWithAReader) {
     auto& d = device();
     KernelLog log;
     auto memory = std::make_unique<vgpu::GuestMemory>(d.container(), guest_iova, guest_size);
-    const std::uint32_t entries = d.gtt_entries();
     vgpu::DisplayDevice display(instance().uuid());
 
     std::atomic<bool> stop{false};
@@ -54,55 +53,12 @@ TEST_F(EventStress, RandomRegistersGttAndDamageWithAReader) {
         }
     });
 
-    std::mt19937_64 rng(20261123);
-    std::uint64_t reg_writes = 0, gtt_writes = 0, damage_posts = 0, commits = 0, unmaps = 0,
-                  good_frames = 0;
-    const auto any_reg = [&] {
-        // mostly the interesting blocks, sometimes anywhere
-        switch (rng() % 4) {
-            case 0:
-                return std::uint32_t(VGPU_PLANE_BASE_0 + rng() % (2 * VGPU_PLANE_STRIDE)) & ~3u;
-            case 1:
-                return std::uint32_t(VGPU_DAMAGE_BASE_0 + rng() % 0x20) & ~3u;
-            default:
-                return std::uint32_t(rng() % VGPU_BAR2_SIZE) & ~3u;
-        }
-    };
+    HostileGuest hostile(d, guest_iova, guest_size, 20261123);
+    std::mt19937_64& rng = hostile.rng();
+    std::uint64_t unmaps = 0, good_frames = 0;
     const auto start = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - start < duration) {
-        for (int i = 0; i < 64; i++) {
-            const std::uint64_t r = rng();
-            if (r % 8 == 0) {
-                // GTT entries: valid pages of guest RAM, junk, or holes
-                const std::uint32_t index = std::uint32_t(rng() % 64);
-                const std::uint64_t page = rng() % (guest_size / 4096 + 4);  // some past the end
-                const std::uint64_t entry =
-                    rng() % 5 == 0 ? rng()
-                                   : (guest_iova + page * 4096) | (rng() % 7 ? VGPU_GTT_VALID : 0);
-                d.write_gtt(rng() % 50 ? index : std::uint32_t(rng() % entries), entry);
-                gtt_writes++;
-            } else if (r % 8 == 1) {
-                d.post_damage(rng() % 2, rng() % 2000, rng() % 2000, rng() % 600, rng() % 600);
-                damage_posts++;
-                reg_writes += 2;
-            } else if (r % 8 == 2) {
-                d.write_reg(VGPU_REG_COMMIT, std::uint32_t(rng() % 4));
-                commits++;
-                reg_writes++;
-            } else {
-                std::uint32_t value = std::uint32_t(rng());
-                if (rng() % 2) {
-                    value %= 4096;  // small values pass more checks
-                }
-                const std::uint32_t reg = any_reg();
-                if (reg == VGPU_PLANE_REG(0, VGPU_PLANE_MEMORY) ||
-                    reg == VGPU_PLANE_REG(1, VGPU_PLANE_MEMORY)) {
-                    value %= 3;
-                }
-                d.write_reg(reg, value);
-                reg_writes++;
-            }
-        }
+        hostile.scribble(64);
         if (rng() % 4 == 0) {
             // a well-behaved frame between the junk: a valid plane in VRAM
             // or in GTT space, so flips, damage and invalidations happen
@@ -146,8 +102,10 @@ TEST_F(EventStress, RandomRegistersGttAndDamageWithAReader) {
         "imports; invalid "
         "counter %llu\n",
         std::chrono::duration<double>(duration).count(),
-        static_cast<unsigned long long>(reg_writes), static_cast<unsigned long long>(gtt_writes),
-        static_cast<unsigned long long>(damage_posts), static_cast<unsigned long long>(commits),
+        static_cast<unsigned long long>(hostile.counts().reg_writes),
+        static_cast<unsigned long long>(hostile.counts().gtt_writes),
+        static_cast<unsigned long long>(hostile.counts().damage_posts),
+        static_cast<unsigned long long>(hostile.counts().commits),
         static_cast<unsigned long long>(good_frames), static_cast<unsigned long long>(unmaps),
         static_cast<unsigned long long>(records.load()),
         static_cast<unsigned long long>(overflows.load()),
