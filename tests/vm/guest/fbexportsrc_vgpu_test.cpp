@@ -20,7 +20,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -40,9 +42,20 @@ using fbx::test::MessagePtr;
 using fbx::test::PipelinePtr;
 using fbx::test::SamplePtr;
 
+// GStreamer's variables as this suite found them, put back after it: later
+// tests' child processes (a service with streams) want the whole registry.
+const char* const gst_variables[] = {"GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PLUGIN_PATH",
+                                     "GST_REGISTRY", "uuid"};
+std::vector<std::optional<std::string>> saved_variables;
+
 class FbexportsrcVgpu : public VgpuTest {
 protected:
     static void SetUpTestSuite() {
+        saved_variables.clear();
+        for (const char* name : gst_variables) {
+            const char* value = std::getenv(name);
+            saved_variables.push_back(value ? std::optional<std::string>(value) : std::nullopt);
+        }
         const fs::path system_plugins = "/tmp/fbexportsrc-vgpu-test-plugins";
         fs::create_directories(system_plugins);
         // appsink and appsrc; README's recipe (filesink, videoconvert, x264enc,
@@ -58,6 +71,15 @@ protected:
         setenv("GST_PLUGIN_SYSTEM_PATH_1_0", system_plugins.c_str(), 1);
         fbx::test::use_build_tree_plugin();
         gst_init(nullptr, nullptr);
+    }
+    static void TearDownTestSuite() {
+        for (std::size_t i = 0; i < saved_variables.size(); ++i) {
+            if (saved_variables[i]) {
+                setenv(gst_variables[i], saved_variables[i]->c_str(), 1);
+            } else {
+                unsetenv(gst_variables[i]);
+            }
+        }
     }
 
     void SetUp() override {
