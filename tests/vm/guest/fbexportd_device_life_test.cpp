@@ -7,6 +7,9 @@
 // created after the start.
 #include <signal.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "fbexport/placeholder_source.hpp"
 #include "guest_screen.hpp"
 #include "mdev_instance.hpp"
@@ -222,6 +225,65 @@ TEST_F(FbexportdDeviceLife, AllVgpusServesOneCreatedAfterTheStartOnTheNextPort) 
     ASSERT_TRUE(service_->wait_for_log("serving vgpu:" + second.uuid(), 10s)) << service_->log();
     VncTestClient& client_second = connect(static_cast<std::uint16_t>(base + 1));
     expect_eventually(client_second, on_second, *service_);
+}
+
+// Not a check but figures, printed as MEASURE lines (output.log): how long
+// a connected viewer waits, through fbexportd, from the administrator's
+// removal to the absent picture, and from the vGPU's re-creation (plus the
+// guest showing a surface) to the guest's pixels; and the service's CPU
+// while it waits for an absent vGPU with a viewer connected.
+TEST_F(FbexportdDeviceLife, MeasureRemovalAndRecreationAsAViewerSeesThem) {
+    NamedVgpu vgpu;
+    vgpu.create();
+    Picture shown = vgpu.show(vgpu::Pattern::bars, 0);
+    const std::uint16_t port = fbx::test::free_loopback_port();
+    start({"--source", "vgpu:" + vgpu.uuid(), "--vnc", vnc(port)});
+    VncTestClient& client = connect(port);
+    expect_eventually(client, shown, *service_);
+    const Picture absent = placeholder(vgpu.uuid(), 640, 400);
+    using Clock = std::chrono::steady_clock;
+    auto until = [&](const Picture& want) {
+        const auto start = Clock::now();
+        std::string report;
+        while (mismatches(client, want, report) != 0) {
+            if (!client.pump(2ms) || Clock::now() - start > 10s) {
+                ADD_FAILURE() << report;
+                return -1.0;
+            }
+        }
+        return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    };
+    std::vector<double> removal;
+    std::vector<double> recreation;
+    for (std::uint32_t round = 0; round < 3; ++round) {
+        vgpu.remove();
+        removal.push_back(until(absent));
+        const auto created = Clock::now();
+        vgpu.create();
+        shown = vgpu.show(vgpu::Pattern::noise, round);
+        const double drawn =
+            std::chrono::duration<double, std::milli>(Clock::now() - created).count();
+        recreation.push_back(drawn + until(shown));
+    }
+    vgpu.remove();
+    until(absent);
+    const double before = fbx::test::cpu_seconds(service_->pid());
+    ASSERT_TRUE(client.pump(3s));
+    const double waiting_us = (fbx::test::cpu_seconds(service_->pid()) - before) / 3.0 * 1e6;
+    std::sort(removal.begin(), removal.end());
+    std::sort(recreation.begin(), recreation.end());
+    std::printf(
+        "MEASURE vGPU removal to the viewer holding the absent picture, 640x400: median "
+        "%.1f ms, max %.1f ms (3 rounds)\n",
+        removal[1], removal[2]);
+    std::printf(
+        "MEASURE vGPU re-creation (mdev create, guest shows 640x400) to the viewer holding "
+        "the guest's pixels: median %.1f ms, max %.1f ms (3 rounds)\n",
+        recreation[1], recreation[2]);
+    std::printf(
+        "MEASURE fbexportd CPU while waiting for an absent vGPU, a viewer connected: "
+        "%.1f us/s (3 s)\n",
+        waiting_us);
 }
 
 }  // namespace
