@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -179,6 +180,85 @@ TEST(ServedDisplaysApply, AnAbsentVgpuDisplayShowsThePlaceholderAndKeepsItsPort)
     EXPECT_EQ(
         mismatches(*client, PlaceholderSource::render(1024, 768, {"VGPU", absent_uuid, "ABSENT"})),
         0);
+}
+
+// A source replaced by one of another size (a vGPU coming back in another
+// mode, or going away) resizes the viewers' desktop: the connected viewer
+// gets the new picture, and the loop goes on.
+TEST(DisplayServiceReplace, ANewSourceOfAnotherSizeReachesAConnectedViewer) {
+    LoopThread thread;
+    const std::uint16_t port = free_loopback_port();
+    VncOptions vnc;
+    vnc.address = {"127.0.0.1", port, false};
+    OnLoop<DisplayService> service(thread, [&] {
+        return std::make_unique<DisplayService>(
+            thread.loop(),
+            std::make_unique<PlaceholderSource>(1024, 768, std::vector<std::string>{"A"}),
+            make_converter(ConvertMode::cpu), vnc);
+    });
+    auto client = VncTestClient::connect(port);
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
+    for (const auto& [w, h, text] :
+         {std::tuple{640u, 400u, "B"}, std::tuple{1024u, 768u, "C"}, std::tuple{320u, 200u, "D"}}) {
+        std::promise<void> replaced;
+        auto done = replaced.get_future();
+        thread.loop().post([&, w = w, h = h, text = text] {
+            service->replace_source(
+                std::make_unique<PlaceholderSource>(w, h, std::vector<std::string>{text}));
+            replaced.set_value();
+        });
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (done.wait_for(0s) != std::future_status::ready &&
+               std::chrono::steady_clock::now() < deadline) {
+            ASSERT_TRUE(client->pump(20ms));
+        }
+        ASSERT_EQ(done.wait_for(0s), std::future_status::ready)
+            << "the loop hangs replacing the source with a " << w << "x" << h << " one";
+        ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
+        EXPECT_EQ(client->width(), int(w));
+        EXPECT_EQ(mismatches(*client, PlaceholderSource::render(w, h, {text})), 0);
+    }
+    // Mode changes while the viewer is still receiving the last picture.
+    std::atomic<int> replaced{0};
+    for (int i = 0; i < 20; ++i) {
+        thread.loop().post([&, i] {
+            const std::uint32_t w = i % 2 ? 1024 : 640;
+            service->replace_source(std::make_unique<PlaceholderSource>(
+                w, w * 3 / 4, std::vector<std::string>{std::to_string(i)}));
+            ++replaced;
+        });
+        ASSERT_TRUE(client->pump(5ms));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (replaced < 20 && std::chrono::steady_clock::now() < deadline) {
+        ASSERT_TRUE(client->pump(20ms));
+    }
+    ASSERT_EQ(replaced, 20) << "the loop hangs on mode changes during updates";
+    ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
+    EXPECT_EQ(mismatches(*client, PlaceholderSource::render(1024, 768, {"19"})), 0);
+}
+
+// An upstream-style mdev (vfio:) has no /dev/vgpu node to watch: it is
+// waited for all the same, its placeholder naming it an mdev.
+TEST(ServedDisplaysApply, AnAbsentVfioMdevIsWaitedForToo) {
+    LoopThread thread;
+    const std::uint16_t port = free_loopback_port();
+    OnLoop<ServedDisplays> served(
+        thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    ServiceConfig config;
+    config.convert = ConvertMode::cpu;
+    DisplayConfig mdev = demo_on(port);
+    mdev.source = {cli::SourceSpec::Kind::vfio, absent_uuid};
+    config.displays = {mdev};
+    thread.run([&] { served->apply(config); });
+    auto client = VncTestClient::connect(port);
+    ASSERT_TRUE(client);
+    ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
+    EXPECT_EQ(
+        mismatches(*client, PlaceholderSource::render(1024, 768, {"MDEV", absent_uuid, "ABSENT"})),
+        0);
+    EXPECT_FALSE(thread.run([&] { return served->displays()[0]->present(); }));
 }
 
 TEST(DisplayCommandLine, OutputOptionsBelongToTheSourceBeforeThem) {

@@ -15,6 +15,9 @@ constexpr std::uint32_t absent_width = 1024;
 constexpr std::uint32_t absent_height = 768;
 constexpr auto retry_delay = std::chrono::milliseconds{500};
 constexpr unsigned max_retries = 10;
+// A vfio: display's mdev has no /dev/vgpu node to watch for: it is looked
+// for this often while absent (a stat in sysfs).
+constexpr auto vfio_look_again = std::chrono::seconds{2};
 
 std::string default_desktop_name(const cli::SourceSpec& source) {
     return source.kind == cli::SourceSpec::Kind::demo ? "fbexport demo"
@@ -72,12 +75,18 @@ std::unique_ptr<Source> ServedDisplay::open_vgpu(bool quiet) {
         return cli::open_source(config_.source, demo_);
     } catch (const VgpuNotFound& e) {
         log(LogLevel::debug, component) << e.what();
+        if (config_.source.kind == cli::SourceSpec::Kind::vfio) {
+            retry_.arm(vfio_look_again);
+        }
+        return nullptr;
     } catch (const Error& e) {
         // It exists but cannot be served (no export device yet, no access):
         // say why, and look again when its device node changes.
         log(quiet ? LogLevel::debug : LogLevel::warn, component)
             << "vGPU " << uuid() << " cannot be served yet: " << e.what();
-        if (::access(("/dev/vgpu/" + uuid()).c_str(), F_OK) == 0 && retries_ < max_retries) {
+        if (config_.source.kind == cli::SourceSpec::Kind::vfio) {
+            retry_.arm(vfio_look_again);
+        } else if (::access(("/dev/vgpu/" + uuid()).c_str(), F_OK) == 0 && retries_ < max_retries) {
             ++retries_;
             retry_.arm(retry_delay);
         }
@@ -87,8 +96,9 @@ std::unique_ptr<Source> ServedDisplay::open_vgpu(bool quiet) {
 
 std::unique_ptr<Source> ServedDisplay::placeholder(std::uint32_t width,
                                                    std::uint32_t height) const {
-    return std::make_unique<PlaceholderSource>(width, height,
-                                               std::vector<std::string>{"VGPU", uuid(), "ABSENT"});
+    const bool mdev = config_.source.kind == cli::SourceSpec::Kind::vfio;
+    return std::make_unique<PlaceholderSource>(
+        width, height, std::vector<std::string>{mdev ? "MDEV" : "VGPU", uuid(), "ABSENT"});
 }
 
 void ServedDisplay::device_changed() {
