@@ -203,7 +203,16 @@ struct VncSink::Server {
 
     static Server& of(rfbClientPtr cl) { return *static_cast<Server*>(cl->screen->screenData); }
 
+    // libvncserver 0.9.14 never frees a WebSocket client's context (45 KB
+    // a browser connection; fixed upstream in 2023): its gone hook is the
+    // last moment it exists and nothing reads it any more.
+    static void forget_websocket(rfbClientPtr cl) {
+        std::free(cl->wsctx);
+        cl->wsctx = nullptr;
+    }
+
     static void client_gone(rfbClientPtr cl) {
+        forget_websocket(cl);
         Server& self = of(cl);
         {
             const std::lock_guard lock(self.departures_mutex);
@@ -269,11 +278,18 @@ struct VncSink::Server {
 
     static rfbNewClientAction client_arrived(rfbClientPtr cl) {
         Server& self = of(cl);
+        // libvncserver 0.9.14 frees a WebSocket client's request path in
+        // rfbCloseClient without forgetting it, and closes a client that
+        // is still leaving again at shutdown: a double free (seen under
+        // ASan). Nothing reads the path after the handshake.
+        std::free(cl->wspath);
+        cl->wspath = nullptr;
         self.name_adopted(cl);
         if (self.auth_failures.blocked(cl->host)) {
             log(LogLevel::debug, component)
                 << "refusing client " << cl->host << ": too many failed authentications";
             send_refusal(cl, "too many failed authentications from this address; try later");
+            cl->clientGoneHook = forget_websocket;
             return RFB_CLIENT_REFUSE;
         }
         if (!self.take_place()) {
@@ -281,6 +297,7 @@ struct VncSink::Server {
                                            << self.options.max_clients << " clients";
             send_refusal(cl, "too many clients (" + std::to_string(self.options.max_clients) +
                                  "); try later");
+            cl->clientGoneHook = forget_websocket;
             return RFB_CLIENT_REFUSE;
         }
         cl->clientGoneHook = client_gone;
