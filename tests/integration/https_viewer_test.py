@@ -11,7 +11,9 @@ made here with the openssl CLI:
   initialisation with the desktop's size, and a framebuffer update;
 - a wrong password over wss fails like on the VNC port;
 - a client that opens TLS and goes silent holds up nobody: a second
-  connection is served meanwhile.
+  connection is served meanwhile;
+- a key that does not belong to the certificate stops the service at
+  start, naming both files.
 
 Usage: https_viewer_test.py FBEXPORTD"""
 
@@ -240,6 +242,15 @@ def main():
             log.append(rest)
         text = "".join(log)
         check(service.returncode == 0, f"fbexportd exits 0 (got {service.returncode})")
+        # A key that is not the certificate's: refused at start, saying which files.
+        other = os.path.join(tmp, "other.pem")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-out", other], check=True, capture_output=True)
+        wrong = subprocess.run(
+            [FBEXPORTD, "--vnc", f"127.0.0.1:{free_port()}", "--http", f"127.0.0.1:{free_port()}",
+             "--http-cert", cert, "--http-key", other], capture_output=True, text=True, timeout=20)
+        check(wrong.returncode == 1 and f"cannot use the certificate {cert} with the key {other}"
+              in wrong.stderr, f"a mismatched key is refused: {wrong.stderr.strip()[-160:]}")
         check(PASSWORD not in text, "the password is not in the debug log")
         check("from 127.0.0.1 over TLS" in text, "the log names the viewer's address")
     if failures:
