@@ -151,6 +151,7 @@ ServiceConfig DisplayCommandLine::config(ConvertMode convert) const {
                     "to every vGPU; the VNC ports start at --all-vgpus=ADDR:PORT)");
             }
             all.rtsp = s.rtsp;
+            all.rtsp_credentials = s.rtsp_credentials;
             all_streams.push_back(s);
         }
         config.all_vgpus = all;

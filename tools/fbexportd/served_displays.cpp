@@ -201,6 +201,7 @@ void ServedDisplays::serve_automatically(const std::string& uuid) {
     display.vnc.address.port = automatic_port(uuid);
     display.vnc.password = all.vnc_password;
     display.streams.rtsp = all.rtsp;
+    display.streams.rtsp_credentials = all.rtsp_credentials;
     automatic_[uuid] = start(display);
 }
 

@@ -32,7 +32,8 @@ struct DisplayConfig {
 struct AllVgpusConfig {
     ListenAddress vnc_base{"127.0.0.1", 5900, false};
     std::optional<std::string> vnc_password;
-    std::optional<ListenAddress> rtsp;  // one server, a mount per vGPU
+    std::optional<ListenAddress> rtsp;                // one server, a mount per vGPU
+    std::optional<RtspCredentials> rtsp_credentials;  // required off loopback
 
     bool operator==(const AllVgpusConfig&) const = default;
 };
