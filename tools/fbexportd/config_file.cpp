@@ -82,6 +82,9 @@ private:
                   std::optional<std::string>& password, std::string_view name);
     void read_streams(const toml::table& table, StreamOptions& streams);
     void read_all_vgpus(const toml::table& table, ServiceConfig& config);
+    void read_security(const toml::table& table, NetworkPolicy& network);
+    std::string path_of(const toml::node& node, std::string_view name) const;
+    std::string readable_file_of(const toml::node& node, std::string_view name) const;
 
     std::string file_;
     const SecretReader& read_secret_;
@@ -164,20 +167,75 @@ ListenAddress ConfigReader::address_of(const toml::table& table, std::string_vie
     }
 }
 
-std::string ConfigReader::secret_of(const toml::node& node, std::string_view name) const {
+// A file named in the configuration: relative to the configuration file,
+// not to wherever the service runs.
+std::string ConfigReader::path_of(const toml::node& node, std::string_view name) const {
     std::string path = string_of(node, name);
     if (path.empty()) {
         fail(node.source(), std::string(name) + " is empty");
     }
-    // Relative to the configuration file, not to wherever the service runs.
     const auto slash = file_.rfind('/');
     if (path.front() != '/' && slash != std::string::npos) {
         path = file_.substr(0, slash + 1) + path;
     }
+    return path;
+}
+
+std::string ConfigReader::secret_of(const toml::node& node, std::string_view name) const {
+    const std::string path = path_of(node, name);
     try {
         return read_secret_(path);
     } catch (const std::exception& e) {
         fail(node.source(), std::string(name) + ": " + e.what());
+    }
+}
+
+// A certificate or key is opened at load too, so that a missing or
+// unreadable one is the configuration's mistake, at its line, rather than a
+// failure while serving (after a reload has stopped what ran).
+std::string ConfigReader::readable_file_of(const toml::node& node, std::string_view name) const {
+    std::string path = path_of(node, name);
+    std::ifstream in(path);
+    if (!in) {
+        fail(node.source(),
+             std::string(name) + ": cannot read " + path + ": " + std::strerror(errno));
+    }
+    return path;
+}
+
+// [security]: limits and encryption for every display (NetworkPolicy).
+void ConfigReader::read_security(const toml::table& table, NetworkPolicy& network) {
+    check_keys(table, "security",
+               {"vnc_max_clients", "vnc_auth_failures", "vnc_auth_failure_window", "vnc_auth_block",
+                "https_certificate", "https_key"});
+    constexpr std::int64_t day = 24 * 3600;
+    if (const toml::node* node = table.get("vnc_max_clients")) {
+        network.vnc_max_clients =
+            static_cast<std::uint32_t>(integer_of(*node, "security.vnc_max_clients", 1, 4096));
+    }
+    if (const toml::node* node = table.get("vnc_auth_failures")) {
+        network.vnc_auth_failure_limit =
+            static_cast<std::uint32_t>(integer_of(*node, "security.vnc_auth_failures", 0, 1000));
+    }
+    if (const toml::node* node = table.get("vnc_auth_failure_window")) {
+        network.vnc_auth_failure_window =
+            std::chrono::seconds(integer_of(*node, "security.vnc_auth_failure_window", 1, day));
+    }
+    if (const toml::node* node = table.get("vnc_auth_block")) {
+        network.vnc_auth_block =
+            std::chrono::seconds(integer_of(*node, "security.vnc_auth_block", 0, day));
+    }
+    const toml::node* cert = table.get("https_certificate");
+    const toml::node* key = table.get("https_key");
+    if (cert && !key) {
+        fail(cert->source(), "security.https_certificate needs its private key: add https_key");
+    }
+    if (key && !cert) {
+        fail(key->source(), "security.https_key needs its certificate: add https_certificate");
+    }
+    if (cert) {
+        network.https = WebTls{readable_file_of(*cert, "security.https_certificate"),
+                               readable_file_of(*key, "security.https_key")};
     }
 }
 
@@ -397,8 +455,11 @@ void ConfigReader::read_display(const toml::table& table, ServiceConfig& config)
 }
 
 ServiceConfig ConfigReader::read(const toml::table& root) {
-    check_keys(root, "the top level", {"convert", "display"});
+    check_keys(root, "the top level", {"convert", "security", "display"});
     ServiceConfig config;
+    if (const toml::node* node = root.get("security")) {
+        read_security(table_of(*node, "security"), config.network);
+    }
     if (const toml::node* node = root.get("convert")) {
         const std::string mode = string_of(*node, "convert");
         const auto parsed = parse_convert_mode(mode);

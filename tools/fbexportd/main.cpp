@@ -128,6 +128,7 @@ Options parse(int argc, char** argv) {
     opts.command_line = opts.displays.config(opts.convert);
     // A mistake in the file is one on the command line: exit status 2.
     opts.config = opts.config_file.config(opts.command_line);
+    opts.security.apply(opts.config.network);
     return opts;
 }
 
@@ -201,6 +202,7 @@ void reload(const Options& opts, ServedDisplays& served, ServiceNotifier& notifi
     ServiceConfig next;
     try {
         next = opts.config_file.config(opts.command_line);
+        opts.security.apply(next.network);
     } catch (const ConfigError& e) {
         log(LogLevel::error, "fbexportd")
             << "reload refused, the running configuration stays: " << e.what();
@@ -252,9 +254,6 @@ int serve(Options& opts) {
         DisplaySettings settings;
         settings.demo = opts.demo.demo();
         settings.novnc_root = FBEXPORT_NOVNC_DIR;
-        settings.network = [security = opts.security](VncOptions& vnc, BrowserOptions& browser) {
-            security.apply(vnc, browser);
-        };
         ServedDisplays served(loop, std::move(settings));
         served.apply(opts.config);
         log_ready(served);

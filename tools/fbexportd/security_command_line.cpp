@@ -50,9 +50,9 @@ std::string_view SecurityCommandLine::help() {
 bool SecurityCommandLine::take(int id, const char* value) {
     switch (id) {
         case max_clients:
-            limits_.max_clients =
+            max_clients_ =
                 static_cast<std::uint32_t>(parse_unsigned("--vnc-max-clients", value, 4096));
-            if (limits_.max_clients == 0) {
+            if (*max_clients_ == 0) {
                 throw UsageError("--vnc-max-clients: must be 1 to 4096");
             }
             return true;
@@ -63,17 +63,17 @@ bool SecurityCommandLine::take(int id, const char* value) {
                 throw UsageError("--vnc-auth-failures: give N/SECONDS, e.g. 5/60, not '" +
                                  std::string(text) + "'");
             }
-            limits_.auth_failure_limit = static_cast<std::uint32_t>(
+            auth_failure_limit_ = static_cast<std::uint32_t>(
                 parse_unsigned("--vnc-auth-failures", text.substr(0, slash), 1000));
-            limits_.auth_failure_window = std::chrono::seconds(
+            auth_failure_window_ = std::chrono::seconds(
                 parse_unsigned("--vnc-auth-failures", text.substr(slash + 1), max_seconds));
-            if (limits_.auth_failure_limit != 0 && limits_.auth_failure_window.count() == 0) {
+            if (*auth_failure_limit_ != 0 && auth_failure_window_->count() == 0) {
                 throw UsageError("--vnc-auth-failures: SECONDS must be at least 1");
             }
             return true;
         }
         case auth_block:
-            limits_.auth_block =
+            auth_block_ =
                 std::chrono::seconds(parse_unsigned("--vnc-auth-block", value, max_seconds));
             return true;
         case http_cert:
@@ -96,13 +96,19 @@ void SecurityCommandLine::validate() const {
     }
 }
 
-void SecurityCommandLine::apply(VncOptions& vnc, BrowserOptions& browser) const {
-    vnc.max_clients = limits_.max_clients;
-    vnc.auth_failure_limit = limits_.auth_failure_limit;
-    vnc.auth_failure_window = limits_.auth_failure_window;
-    vnc.auth_block = limits_.auth_block;
+void SecurityCommandLine::apply(NetworkPolicy& network) const {
+    if (max_clients_) {
+        network.vnc_max_clients = *max_clients_;
+    }
+    if (auth_failure_limit_) {
+        network.vnc_auth_failure_limit = *auth_failure_limit_;
+        network.vnc_auth_failure_window = *auth_failure_window_;
+    }
+    if (auth_block_) {
+        network.vnc_auth_block = *auth_block_;
+    }
     if (cert_file_ && key_file_) {
-        browser.tls = WebTls{*cert_file_, *key_file_};
+        network.https = WebTls{*cert_file_, *key_file_};
     }
 }
 

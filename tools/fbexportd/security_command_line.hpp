@@ -2,13 +2,14 @@
 
 #include <getopt.h>
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
-#include "display_service.hpp"
-#include "encoders/vnc_sink.hpp"
-#include "encoders/web_server.hpp"
+#include "service_config.hpp"
 
 namespace fbx::cli {
 
@@ -26,11 +27,15 @@ public:
     // Checks the options together (a key needs a certificate and the other
     // way round); throws UsageError.
     void validate() const;
-    // Puts what was given into the service's options.
-    void apply(VncOptions& vnc, BrowserOptions& browser) const;
+    // Puts what was given over `network` (the configuration file's, or the
+    // defaults): what was not given stays as it is.
+    void apply(NetworkPolicy& network) const;
 
 private:
-    VncOptions limits_;  // only the limits are used
+    std::optional<std::uint32_t> max_clients_;
+    std::optional<std::uint32_t> auth_failure_limit_;
+    std::optional<std::chrono::seconds> auth_failure_window_;
+    std::optional<std::chrono::seconds> auth_block_;
     std::optional<std::string> cert_file_;
     std::optional<std::string> key_file_;
 };

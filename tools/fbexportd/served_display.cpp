@@ -27,7 +27,8 @@ std::string default_desktop_name(const cli::SourceSpec& source) {
 }  // namespace
 
 ServedDisplay::ServedDisplay(EventLoop& loop, DisplayConfig config, ConvertMode convert,
-                             const DisplaySettings& settings, RtspMount rtsp)
+                             const NetworkPolicy& network, const DisplaySettings& settings,
+                             RtspMount rtsp)
     : loop_(loop),
       config_(std::move(config)),
       demo_(settings.demo),
@@ -56,9 +57,11 @@ ServedDisplay::ServedDisplay(EventLoop& loop, DisplayConfig config, ConvertMode 
     BrowserOptions browser;
     browser.http = config_.http;
     browser.root = settings.novnc_root;
-    if (settings.network) {
-        settings.network(vnc, browser);
-    }
+    vnc.max_clients = network.vnc_max_clients;
+    vnc.auth_failure_limit = network.vnc_auth_failure_limit;
+    vnc.auth_failure_window = network.vnc_auth_failure_window;
+    vnc.auth_block = network.vnc_auth_block;
+    browser.tls = network.https;
     service_ = std::make_unique<DisplayService>(
         loop, std::move(source), make_converter(convert), vnc, config_.streams, browser,
         settings.rate, std::move(rtsp), [this](const std::string& why) { source_lost(why); });

@@ -18,10 +18,6 @@ struct DisplaySettings {
     DemoOptions demo;        // the demo source's options (--demo-*)
     std::string novnc_root;  // noVNC's files, for displays with `http`
     PollRateConfig rate;
-    // Network policy for every display, whatever configured it (e.g. the
-    // VNC client limits and HTTPS of the security options): adjusts each
-    // display's VNC and browser options before it starts.
-    std::function<void(VncOptions&, BrowserOptions&)> network;
 };
 
 // One display of the service: a DisplayService for one DisplayConfig, and,
@@ -35,7 +31,7 @@ public:
     // stream that cannot start, a demo option that is wrong). An absent
     // vGPU is no error: it is waited for.
     ServedDisplay(EventLoop& loop, DisplayConfig config, ConvertMode convert,
-                  const DisplaySettings& settings, RtspMount rtsp);
+                  const NetworkPolicy& network, const DisplaySettings& settings, RtspMount rtsp);
     ServedDisplay(const ServedDisplay&) = delete;
     ServedDisplay& operator=(const ServedDisplay&) = delete;
     ~ServedDisplay();

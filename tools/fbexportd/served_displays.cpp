@@ -57,7 +57,8 @@ bool ServedDisplays::configured(const std::string& uuid) const {
 }
 
 void ServedDisplays::apply(const ServiceConfig& config) {
-    if (config.convert != config_.convert) {
+    // Both hold for every display: a change restarts them all.
+    if (config.convert != config_.convert || config.network != config_.network) {
         automatic_.clear();
         displays_.clear();
     }
@@ -157,8 +158,8 @@ std::unique_ptr<ServedDisplay> ServedDisplays::start(const DisplayConfig& displa
             shared = {mount.server, display.streams.rtsp_credentials};
         }
     }
-    auto served = std::make_unique<ServedDisplay>(loop_, display, config_.convert, settings_,
-                                                  std::move(mount));
+    auto served = std::make_unique<ServedDisplay>(loop_, display, config_.convert, config_.network,
+                                                  settings_, std::move(mount));
     log(LogLevel::info, component) << "serving " << served->name();
     return served;
 }

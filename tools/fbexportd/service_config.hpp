@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +10,7 @@
 #include "encoders/listen_address.hpp"
 #include "encoders/stream_options.hpp"
 #include "encoders/vnc_sink.hpp"
+#include "encoders/web_server.hpp"
 #include "source_spec.hpp"
 
 namespace fbx {
@@ -38,10 +41,24 @@ struct AllVgpusConfig {
     bool operator==(const AllVgpusConfig&) const = default;
 };
 
+// Limits and encryption of every display's network side (the [security]
+// table, the --vnc-max-clients ... --http-key options). The defaults are
+// the sinks' own.
+struct NetworkPolicy {
+    std::uint32_t vnc_max_clients = VncOptions{}.max_clients;
+    std::uint32_t vnc_auth_failure_limit = VncOptions{}.auth_failure_limit;  // 0: no blocking
+    std::chrono::seconds vnc_auth_failure_window = VncOptions{}.auth_failure_window;
+    std::chrono::seconds vnc_auth_block = VncOptions{}.auth_block;
+    std::optional<WebTls> https;  // for every display with `http`
+
+    bool operator==(const NetworkPolicy&) const = default;
+};
+
 struct ServiceConfig {
     std::vector<DisplayConfig> displays;  // by UUID (or the demo), in order
     std::optional<AllVgpusConfig> all_vgpus;
     ConvertMode convert = ConvertMode::automatic;
+    NetworkPolicy network;
 
     bool operator==(const ServiceConfig&) const = default;
 };

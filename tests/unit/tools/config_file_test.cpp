@@ -167,7 +167,23 @@ std::vector<BadFile> bad_files() {
          "a non-ASCII character outside a string or comment"},
         {"DuplicateKey", display("demo = true\ndemo = true\n"), 3, "true", "cannot redefine"},
         {"UnknownTopLevelKey", "conver = \"cpu\"\n" + display("demo = true\n"), 1, "conver",
-         "unknown key 'conver' in the top level; expected convert, display"},
+         "unknown key 'conver' in the top level; expected convert, security, display"},
+        {"UnknownSecurityKey", "[security]\nvnc_max_client = 3\n" + display("demo = true\n"), 2,
+         "vnc_max_client", "unknown key 'vnc_max_client' in security"},
+        {"MaxClientsZero", "security.vnc_max_clients = 0\n" + display("demo = true\n"), 1, "0",
+         "security.vnc_max_clients must be 1 to 4096, not 0"},
+        {"AuthWindowZero", "security.vnc_auth_failure_window = 0\n" + display("demo = true\n"), 1,
+         "0", "security.vnc_auth_failure_window must be 1 to 86400, not 0"},
+        {"CertificateWithoutKey",
+         "security.https_certificate = \"/etc/ssl/certs\"\n" + display("demo = true\n"), 1,
+         "\"/etc/ssl/certs\"", "needs its private key: add https_key"},
+        {"KeyWithoutCertificate", "security.https_key = \"k.pem\"\n" + display("demo = true\n"), 1,
+         "\"k.pem\"", "needs its certificate: add https_certificate"},
+        {"CertificateMissing",
+         "[security]\nhttps_certificate = \"/etc/none.pem\"\nhttps_key = \"/etc/none.key\"\n" +
+             display("demo = true\n"),
+         2, "\"/etc/none.pem\"",
+         "security.https_certificate: cannot read /etc/none.pem: No such file or directory"},
         {"UnknownDisplayKey", display("demo = true\nstream = {}\n"), 3, "stream",
          "unknown key 'stream' in display"},
         {"UnknownVncKey", display("demo = true\n[display.vnc]\npasword_file = \"x\"\n"), 4,
@@ -330,6 +346,28 @@ TEST(ConfigFile, EmptyPasswordFileIsAnErrorAtItsKey) {
         EXPECT_EQ(e.column(), 21u);
         EXPECT_NE(e.reason().find("is empty"), std::string::npos) << e.what();
     }
+}
+
+TEST(ConfigFile, SecurityHoldsForEveryDisplayAndDefaultsToTheSinks) {
+    EXPECT_EQ(parse(display("demo = true\n")).network, NetworkPolicy{});
+    EXPECT_EQ(NetworkPolicy{}.vnc_max_clients, VncOptions{}.max_clients);
+
+    TempDir dir;
+    const std::string cert = dir.write("cert.pem", "-----BEGIN CERTIFICATE-----\n");
+    const std::string key = dir.write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+    const std::string path = dir.write("fbexportd.toml",
+                                       "[security]\nvnc_max_clients = 3\nvnc_auth_failures = 0\n"
+                                       "vnc_auth_failure_window = 30\nvnc_auth_block = 600\n"
+                                       "https_certificate = \"cert.pem\"\nhttps_key = \"" +
+                                           key + "\"\n" + display("demo = true\n"));
+    const NetworkPolicy network = load_config_file(path).network;
+    EXPECT_EQ(network.vnc_max_clients, 3u);
+    EXPECT_EQ(network.vnc_auth_failure_limit, 0u);
+    EXPECT_EQ(network.vnc_auth_failure_window, std::chrono::seconds{30});
+    EXPECT_EQ(network.vnc_auth_block, std::chrono::seconds{600});
+    ASSERT_TRUE(network.https);
+    EXPECT_EQ(network.https->cert_file, cert) << "relative to the configuration file";
+    EXPECT_EQ(network.https->key_file, key);
 }
 
 TEST(ConfigFile, UnreadableFileIsAConfigError) {

@@ -17,17 +17,15 @@ int id_of(const char* name) {
     return -1;
 }
 
-TEST(SecurityCommandLine, DefaultsAreTheSinksOwn) {
+TEST(SecurityCommandLine, NothingGivenKeepsThePolicy) {
     SecurityCommandLine security;
     security.validate();
-    VncOptions vnc;
-    BrowserOptions browser;
-    security.apply(vnc, browser);
-    EXPECT_EQ(vnc, VncOptions{});
-    EXPECT_EQ(vnc.max_clients, 16u);
-    EXPECT_EQ(vnc.auth_failure_limit, 5u);
-    EXPECT_EQ(vnc.auth_failure_window, std::chrono::seconds{60});
-    EXPECT_FALSE(browser.tls);
+    NetworkPolicy network;
+    network.vnc_max_clients = 3;  // as a configuration file may say
+    security.apply(network);
+    NetworkPolicy expected;
+    expected.vnc_max_clients = 3;
+    EXPECT_EQ(network, expected);
 }
 
 TEST(SecurityCommandLine, TakesEveryOption) {
@@ -39,26 +37,34 @@ TEST(SecurityCommandLine, TakesEveryOption) {
     EXPECT_TRUE(security.take(id_of("http-key"), "/etc/fbexport/key.pem"));
     EXPECT_FALSE(security.take(1, "x")) << "not one of its options";
     security.validate();
-    VncOptions vnc;
-    vnc.password = "kept";
-    BrowserOptions browser;
-    security.apply(vnc, browser);
-    EXPECT_EQ(vnc.max_clients, 3u);
-    EXPECT_EQ(vnc.auth_failure_limit, 7u);
-    EXPECT_EQ(vnc.auth_failure_window, std::chrono::seconds{120});
-    EXPECT_EQ(vnc.auth_block, std::chrono::seconds{300});
-    EXPECT_EQ(vnc.password, "kept") << "only the limits change";
-    ASSERT_TRUE(browser.tls);
-    EXPECT_EQ(*browser.tls, (WebTls{"/etc/fbexport/cert.pem", "/etc/fbexport/key.pem"}));
+    NetworkPolicy network;
+    security.apply(network);
+    EXPECT_EQ(network.vnc_max_clients, 3u);
+    EXPECT_EQ(network.vnc_auth_failure_limit, 7u);
+    EXPECT_EQ(network.vnc_auth_failure_window, std::chrono::seconds{120});
+    EXPECT_EQ(network.vnc_auth_block, std::chrono::seconds{300});
+    ASSERT_TRUE(network.https);
+    EXPECT_EQ(*network.https, (WebTls{"/etc/fbexport/cert.pem", "/etc/fbexport/key.pem"}));
+}
+
+TEST(SecurityCommandLine, OneOptionOverridesOnlyItsOwnSetting) {
+    SecurityCommandLine security;
+    EXPECT_TRUE(security.take(id_of("vnc-auth-block"), "5"));
+    NetworkPolicy network;
+    network.vnc_max_clients = 2;
+    network.https = WebTls{"c.pem", "k.pem"};
+    security.apply(network);
+    EXPECT_EQ(network.vnc_auth_block, std::chrono::seconds{5});
+    EXPECT_EQ(network.vnc_max_clients, 2u);
+    EXPECT_EQ(network.https, (WebTls{"c.pem", "k.pem"}));
 }
 
 TEST(SecurityCommandLine, ZeroFailuresTurnsTheBlockingOff) {
     SecurityCommandLine security;
     EXPECT_TRUE(security.take(id_of("vnc-auth-failures"), "0/0"));
-    VncOptions vnc;
-    BrowserOptions browser;
-    security.apply(vnc, browser);
-    EXPECT_EQ(vnc.auth_failure_limit, 0u);
+    NetworkPolicy network;
+    security.apply(network);
+    EXPECT_EQ(network.vnc_auth_failure_limit, 0u);
 }
 
 TEST(SecurityCommandLine, RefusesBadValues) {
