@@ -36,6 +36,10 @@ void check(const fbx::ServiceConfig& config) {
         FUZZ_CHECK(d.source.kind == fbx::cli::SourceSpec::Kind::demo || d.source.uuid.size() == 36);
         FUZZ_CHECK(!d.vnc.desktop_name.empty());
     }
+    FUZZ_CHECK(config.network.vnc_max_clients >= 1);
+    FUZZ_CHECK(config.network.vnc_auth_failure_window.count() >= 1);
+    FUZZ_CHECK(!config.network.https || (!config.network.https->cert_file.empty() &&
+                                         !config.network.https->key_file.empty()));
     if (config.all_vgpus) {
         FUZZ_CHECK(config.all_vgpus->vnc_base.is_loopback() || config.all_vgpus->vnc_password);
         FUZZ_CHECK(!config.all_vgpus->rtsp || config.all_vgpus->rtsp->is_loopback());

@@ -1,6 +1,7 @@
 #include "config_file.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -190,13 +191,14 @@ std::string ConfigReader::secret_of(const toml::node& node, std::string_view nam
     }
 }
 
-// A certificate or key is opened at load too, so that a missing or
+// A certificate or key is checked at load too, so that a missing or
 // unreadable one is the configuration's mistake, at its line, rather than a
 // failure while serving (after a reload has stopped what ran).
 std::string ConfigReader::readable_file_of(const toml::node& node, std::string_view name) const {
     std::string path = path_of(node, name);
-    std::ifstream in(path);
-    if (!in) {
+    // access(), not open(): a name the file gives must not block the
+    // service (a FIFO) or read a device.
+    if (::access(path.c_str(), R_OK) != 0) {
         fail(node.source(),
              std::string(name) + ": cannot read " + path + ": " + std::strerror(errno));
     }
