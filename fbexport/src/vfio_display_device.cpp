@@ -10,13 +10,11 @@
 #include <system_error>
 
 #include "fbexport/vgpu_locator.hpp"
+#include "gfx_plane.hpp"
 #include "vfio_cdev_uapi.hpp"
 
 namespace fbx {
 namespace {
-
-constexpr std::uint32_t drm_plane_primary = 1;  // enum drm_plane_type, not in UAPI
-constexpr std::uint32_t drm_plane_cursor = 2;
 
 UniqueFd open_rw(const std::string& path) {
     return UniqueFd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
@@ -210,24 +208,17 @@ void VfioDisplayDevice::check_dmabuf_planes() const {
 }
 
 PlaneInfo VfioDisplayDevice::query(PlaneKind kind) const {
-    PlaneInfo info{};
-    info.argsz = sizeof(info);
-    info.flags = VFIO_GFX_PLANE_TYPE_DMABUF;
-    info.drm_plane_type = kind == PlaneKind::cursor ? drm_plane_cursor : drm_plane_primary;
-    if (::ioctl(device_.get(), VFIO_DEVICE_QUERY_GFX_PLANE, &info) != 0) {
-        fail(std::string("VFIO_DEVICE_QUERY_GFX_PLANE of the ") + plane_name(kind), errno);
+    PlaneInfo info;
+    if (const int err = query_gfx_plane(device_.get(), kind, info)) {
+        fail(std::string("VFIO_DEVICE_QUERY_GFX_PLANE of the ") + plane_name(kind), err);
     }
     return info;
 }
 
 UniqueFd VfioDisplayDevice::get_dmabuf(std::uint32_t dmabuf_id, PlaneKind kind) const {
-    std::uint32_t id = dmabuf_id;
-    UniqueFd fd(::ioctl(device_.get(), VFIO_DEVICE_GET_GFX_DMABUF, &id));
-    if (!fd) {
-        const int err = errno;
-        if (err == ENOENT) {
-            return {};
-        }
+    UniqueFd fd;
+    const int err = get_gfx_dmabuf(device_.get(), dmabuf_id, fd);
+    if (err != 0 && err != ENOENT) {
         fail("VFIO_DEVICE_GET_GFX_DMABUF of dmabuf_id " + std::to_string(dmabuf_id) + " (" +
                  plane_name(kind) + ")",
              err);

@@ -1,35 +1,17 @@
 #include "fbexport/vfio_source.hpp"
 
-#include <drm_fourcc.h>
-#include <unistd.h>
-
 #include <span>
 
-#include "fbexport/dmabuf_cache.hpp"
 #include "fbexport/log.hpp"
 #include "fbexport/pixel_format.hpp"
 #include "fbexport/surface_layout.hpp"
 #include "fbexport/tile_comparer.hpp"
-#include "sealed_memfd.hpp"
+#include "gfx_plane.hpp"
 
 namespace fbx {
 namespace {
 
 constexpr std::string_view component = "vfio";
-
-// Re-queries when an id vanishes between the query and the import (the
-// guest flipped in between); more in a row means the device misbehaves.
-constexpr int import_attempts = 3;
-
-std::string size_text(std::uint32_t width, std::uint32_t height) {
-    return std::to_string(width) + "x" + std::to_string(height);
-}
-
-bool same_surface(const Plane& a, const Plane& b) {
-    return a.buffer == b.buffer && a.dmabuf_id == b.dmabuf_id && a.fourcc == b.fourcc &&
-           a.modifier == b.modifier && a.width == b.width && a.height == b.height &&
-           a.stride == b.stride && a.offset == b.offset;
-}
 
 }  // namespace
 
@@ -38,7 +20,10 @@ public:
     Impl(VfioDisplayDevice device, VfioSourceOptions options)
         : options_(options),
           device_(std::move(device)),
-          cache_(options.cache_capacity),
+          planes_(
+              "VFIO display " + device_.name(), options.cache_capacity,
+              [this](PlaneKind kind) { return device_.query(kind); },
+              [this](std::uint32_t id, PlaneKind kind) { return device_.get_dmabuf(id, kind); }),
           primary_tiles_(options.tile_size),
           cursor_tiles_(options.tile_size) {
         log(LogLevel::info, component)
@@ -49,7 +34,7 @@ public:
 
     const VfioDisplayDevice& device() const { return device_; }
     bool primary_ready() const { return primary_ready_; }
-    std::uint64_t imports() const { return cache_.imports(); }
+    std::uint64_t imports() const { return planes_.imports(); }
     std::size_t damaged_tiles() const { return primary_tiles_.damaged_tiles(); }
     void invalidate() { refresh_all_ = true; }
 
@@ -90,7 +75,7 @@ private:
     // Queries the primary plane and compares its bytes with the last poll's.
     Damage refresh_primary() {
         Plane plane;
-        if (query_and_import(PlaneKind::primary, plane) == 0) {
+        if (planes_.query_and_import(PlaneKind::primary, plane).dmabuf_id == 0) {
             if (primary_ready_ || !primary_) {
                 log(LogLevel::info, component)
                     << "VFIO display " << device_.name()
@@ -98,7 +83,10 @@ private:
             }
             primary_ready_ = false;
             primary_tiles_.reset();
-            plane = blank_plane();
+            // Black at the size last shown, so a guest blanking for a
+            // moment does not resize every client.
+            plane = planes_.blank(primary_ ? primary_->width : options_.blank_width,
+                                  primary_ ? primary_->height : options_.blank_height);
         } else {
             if (!primary_ready_) {
                 log(LogLevel::info, component)
@@ -123,7 +111,7 @@ private:
     bool refresh_cursor() {
         cursor_redrawn_ = false;
         Plane plane;
-        if (query_and_import(PlaneKind::cursor, plane) == 0) {
+        if (planes_.query_and_import(PlaneKind::cursor, plane).dmabuf_id == 0) {
             const bool had = cursor_.has_value();
             cursor_.reset();
             cursor_tiles_.reset();
@@ -166,84 +154,14 @@ private:
         return tiles.compare(geometry, bytes);
     }
 
-    // Fills `plane` with the queried plane and its cached dma-buf; returns
-    // its dmabuf_id, 0 when the plane shows nothing.
-    std::uint32_t query_and_import(PlaneKind kind, Plane& plane) {
-        for (int attempt = 0; attempt < import_attempts; ++attempt) {
-            const PlaneInfo info = device_.query(kind);
-            if (info.dmabuf_id == 0) {
-                return 0;
-            }
-            std::shared_ptr<const Buffer> buffer = cache_.get(
-                info.dmabuf_id, [&](std::uint32_t id) { return import(id, kind, info.size); });
-            if (!buffer) {
-                continue;
-            }
-            plane = Plane{};
-            plane.kind = kind;
-            plane.buffer = std::move(buffer);
-            plane.fourcc = info.drm_format;
-            plane.modifier = info.drm_format_mod;
-            plane.width = info.width;
-            plane.height = info.height;
-            plane.stride = info.stride;
-            plane.dmabuf_id = info.dmabuf_id;
-            // Unsigned in the UAPI; the positions are two's complement.
-            plane.x = static_cast<std::int32_t>(info.x_pos);
-            plane.y = static_cast<std::int32_t>(info.y_pos);
-            plane.hot_x = info.x_hot;
-            plane.hot_y = info.y_hot;
-            return info.dmabuf_id;
-        }
-        throw Error("VFIO display " + device_.name() + ": the " + plane_name(kind) +
-                    "'s dma-buf vanished between query and import " +
-                    std::to_string(import_attempts) + " times in a row");
-    }
-
-    std::shared_ptr<const Buffer> import(std::uint32_t id, PlaneKind kind, std::uint64_t size) {
-        UniqueFd fd = device_.get_dmabuf(id, kind);
-        if (!fd) {
-            return nullptr;
-        }
-        const off_t actual = ::lseek(fd.get(), 0, SEEK_END);
-        const std::size_t bytes =
-            actual > 0 ? static_cast<std::size_t>(actual) : static_cast<std::size_t>(size);
-        const std::string name = "dma-buf " + std::to_string(id) + " of VFIO display " +
-                                 device_.name() + " (" + plane_name(kind) + ")";
-        log(LogLevel::debug, component) << "imported " << name << ", " << bytes << " bytes";
-        return std::make_shared<const Buffer>(std::move(fd), bytes, name, BufferKind::dmabuf);
-    }
-
-    // Black, at the size last shown, so a guest blanking for a moment does
-    // not resize every client.
-    Plane blank_plane() {
-        const std::uint32_t width = primary_ ? primary_->width : options_.blank_width;
-        const std::uint32_t height = primary_ ? primary_->height : options_.blank_height;
-        if (!blank_ || blank_->width != width || blank_->height != height) {
-            const std::string name = "blank picture of VFIO display " + device_.name();
-            const std::size_t bytes = std::size_t{width} * height * 4;
-            Plane p;
-            p.buffer =
-                std::make_shared<const Buffer>(create_sealed_memfd(name, bytes), bytes, name);
-            p.fourcc = DRM_FORMAT_XRGB8888;
-            p.modifier = DRM_FORMAT_MOD_LINEAR;
-            p.width = width;
-            p.height = height;
-            p.stride = width * 4;
-            blank_ = std::move(p);
-        }
-        return *blank_;
-    }
-
     VfioSourceOptions options_;
     VfioDisplayDevice device_;
-    DmabufCache cache_;
+    PlaneImporter planes_;
     TileComparer primary_tiles_;
     TileComparer cursor_tiles_;
 
     std::optional<Plane> primary_;  // what the last frame showed (the blank when not ready)
     std::optional<Plane> cursor_;
-    std::optional<Plane> blank_;
     bool primary_ready_ = false;
     bool cursor_redrawn_ = false;
     bool refresh_all_ = true;

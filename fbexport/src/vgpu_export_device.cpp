@@ -8,13 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "gfx_plane.hpp"
+
 namespace fbx {
 namespace {
-
-// VFIO_DEVICE_QUERY_GFX_PLANE's plane types: the kernel's enum
-// drm_plane_type, which no UAPI header exports.
-constexpr std::uint32_t drm_plane_primary = 1;
-constexpr std::uint32_t drm_plane_cursor = 2;
 
 // Records per read(): the most the device returns in one call (ABI.md).
 constexpr std::size_t records_per_read = 16;
@@ -61,24 +58,17 @@ void VgpuExportDevice::fail(const std::string& what, int err) const {
 }
 
 PlaneInfo VgpuExportDevice::query(PlaneKind kind) const {
-    PlaneInfo info{};
-    info.argsz = sizeof(info);
-    info.flags = VFIO_GFX_PLANE_TYPE_DMABUF;
-    info.drm_plane_type = kind == PlaneKind::cursor ? drm_plane_cursor : drm_plane_primary;
-    if (::ioctl(fd_.get(), VFIO_DEVICE_QUERY_GFX_PLANE, &info) != 0) {
-        fail(std::string("VFIO_DEVICE_QUERY_GFX_PLANE of the ") + plane_name(kind), errno);
+    PlaneInfo info;
+    if (const int err = query_gfx_plane(fd_.get(), kind, info)) {
+        fail(std::string("VFIO_DEVICE_QUERY_GFX_PLANE of the ") + plane_name(kind), err);
     }
     return info;
 }
 
 UniqueFd VgpuExportDevice::get_dmabuf(std::uint32_t dmabuf_id, PlaneKind kind) const {
-    std::uint32_t id = dmabuf_id;
-    UniqueFd fd(::ioctl(fd_.get(), VFIO_DEVICE_GET_GFX_DMABUF, &id));
-    if (!fd) {
-        const int err = errno;
-        if (err == ENOENT) {
-            return {};
-        }
+    UniqueFd fd;
+    const int err = get_gfx_dmabuf(fd_.get(), dmabuf_id, fd);
+    if (err != 0 && err != ENOENT) {
         fail("VFIO_DEVICE_GET_GFX_DMABUF of dmabuf_id " + std::to_string(dmabuf_id) + " (" +
                  plane_name(kind) + ")",
              err);
