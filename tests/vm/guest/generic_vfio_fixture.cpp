@@ -79,26 +79,12 @@ fbx::VfioSource& GenericVfioSourceTest::adopt_source(fbx::VfioDisplayDevice devi
 void GenericVfioSourceTest::expect_picture(const fbx::Frame& frame, const vgpu::PlaneConfig& plane,
                                            std::span<const std::uint8_t> bytes,
                                            const fbx::DamageRegion& damage) {
-    if (shadow_.width() != frame.primary.width || shadow_.height() != frame.primary.height) {
-        shadow_.resize(frame.primary.width, frame.primary.height);
-    }
-    converter_.convert(frame.primary, damage, shadow_);
-    const Picture want = expected_picture(plane, bytes);
-    std::string report;
-    const std::uint64_t bad = count_mismatches(
-        want, {0, 0, std::int32_t(want.width), std::int32_t(want.height)},
-        [&](std::int32_t x, std::int32_t y) {
-            return shadow_.at(std::uint32_t(x), std::uint32_t(y));
-        },
-        report);
-    EXPECT_EQ(bad, 0u) << vgpu::describe(plane) << ":\n" << report;
+    picture_.expect(frame, plane, bytes, damage);
 }
 
 void GenericVfioSourceTest::expect_picture(const fbx::Frame& frame, const vgpu::PlaneConfig& plane,
                                            std::span<const std::uint8_t> bytes) {
-    expect_picture(frame, plane, bytes,
-                   fbx::DamageRegion(fbx::Rect{0, 0, std::int32_t(frame.primary.width),
-                                               std::int32_t(frame.primary.height)}));
+    expect_picture(frame, plane, bytes, fbx::DamageRegion(ConvertedPicture::bounds(frame)));
 }
 
 }  // namespace vmtest

@@ -8,9 +8,8 @@
 #include <span>
 #include <string>
 
-#include "display/cpu_converter.hpp"
+#include "converted_picture.hpp"
 #include "display/damage_region.hpp"
-#include "display/shadow_framebuffer.hpp"
 #include "fbexport/vfio_source.hpp"
 #include "guest_screen.hpp"
 #include "vgpu_fixture.hpp"
@@ -73,8 +72,7 @@ protected:
 private:
     std::unique_ptr<GuestSurfaces> guest_;
     std::unique_ptr<fbx::VfioSource> source_;
-    fbx::CpuConverter converter_{1};
-    fbx::ShadowFramebuffer shadow_;
+    ConvertedPicture picture_;
 };
 
 }  // namespace vmtest

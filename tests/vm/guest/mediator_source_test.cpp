@@ -5,9 +5,8 @@
 
 #include <cstring>
 
-#include "display/cpu_converter.hpp"
+#include "converted_picture.hpp"
 #include "display/damage_region.hpp"
-#include "display/shadow_framebuffer.hpp"
 #include "fbexport/mediator_source.hpp"
 #include "guest_screen.hpp"
 #include "vgpu_fixture.hpp"
@@ -63,29 +62,13 @@ protected:
         return source().poll();
     }
 
-    // Converts `damage` of the frame's primary into shadow_ (resized to the
-    // frame) and compares all of shadow_ with what `plane` shows.
+    // The frame's `damage` converted, and all of the picture what `plane` shows.
     void expect_picture(const fbx::Frame& frame, const vgpu::PlaneConfig& plane,
                         const fbx::DamageRegion& damage) {
-        if (shadow_.width() != frame.primary.width || shadow_.height() != frame.primary.height) {
-            shadow_.resize(frame.primary.width, frame.primary.height);
-        }
-        converter_.convert(frame.primary, damage, shadow_);
-        const Picture want = expected_picture(plane, guest().bytes(plane));
-        std::string report;
-        const std::uint64_t bad = count_mismatches(
-            want, {0, 0, std::int32_t(want.width), std::int32_t(want.height)},
-            [&](std::int32_t x, std::int32_t y) {
-                return shadow_.at(std::uint32_t(x), std::uint32_t(y));
-            },
-            report);
-        EXPECT_EQ(bad, 0u) << vgpu::describe(plane) << ":\n" << report;
+        picture_.expect(frame, plane, guest().bytes(plane), damage);
     }
     void expect_picture(const fbx::Frame& frame, const vgpu::PlaneConfig& plane) {
-        expect_picture(frame, plane, fbx::DamageRegion(shadow_bounds(frame)));
-    }
-    static fbx::Rect shadow_bounds(const fbx::Frame& frame) {
-        return {0, 0, std::int32_t(frame.primary.width), std::int32_t(frame.primary.height)};
+        expect_picture(frame, plane, fbx::DamageRegion(ConvertedPicture::bounds(frame)));
     }
 
     GuestSurfaces& guest() { return *guest_; }
@@ -115,8 +98,7 @@ protected:
 
     std::unique_ptr<GuestSurfaces> guest_;
     std::unique_ptr<fbx::MediatorSource> source_;
-    fbx::CpuConverter converter_{1};
-    fbx::ShadowFramebuffer shadow_;
+    ConvertedPicture picture_;
 };
 
 using Case = SurfaceCase;
@@ -306,11 +288,11 @@ TEST_F(MediatorSourceTest, APlaneGoneServesBlackAtTheLastSizeUntilItComesBack) {
     EXPECT_EQ(frame->primary.dmabuf_id, 0u);
     EXPECT_EQ(frame->primary.width, 320u);
     EXPECT_EQ(frame->primary.height, 200u);
-    shadow_.resize(320, 200);
-    shadow_.fill(0xffffffffu);
-    converter_.convert(frame->primary, fbx::DamageRegion(shadow_bounds(*frame)), shadow_);
-    EXPECT_EQ(shadow_.at(0, 0) & 0xffffff, 0u);
-    EXPECT_EQ(shadow_.at(319, 199) & 0xffffff, 0u);
+    picture_.shadow().resize(320, 200);
+    picture_.shadow().fill(0xffffffffu);
+    picture_.convert(*frame, fbx::DamageRegion(ConvertedPicture::bounds(*frame)));
+    EXPECT_EQ(picture_.shadow().at(0, 0) & 0xffffff, 0u);
+    EXPECT_EQ(picture_.shadow().at(319, 199) & 0xffffff, 0u);
     EXPECT_NE(source().describe().find("no primary plane"), std::string::npos);
 
     show(VGPU_PLANE_PRIMARY, plane);
