@@ -33,7 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The lines of each sh block in the named sections.
+// The commands of each sh block in the named sections (continued lines joined).
 std::vector<std::vector<std::string>> recipe_blocks(const fs::path& readme,
                                                     const std::vector<std::string>& sections) {
     std::ifstream in(readme);
@@ -56,7 +56,14 @@ std::vector<std::vector<std::string>> recipe_blocks(const fs::path& readme,
             continue;
         }
         if (in_block && !line.empty()) {
-            blocks.back().push_back(line);
+            // A line ending in a backslash goes on on the next, as in sh.
+            auto& lines = blocks.back();
+            if (!lines.empty() && lines.back().ends_with('\\')) {
+                lines.back().pop_back();
+                lines.back() += line;
+            } else {
+                lines.push_back(line);
+            }
         }
     }
     return blocks;
