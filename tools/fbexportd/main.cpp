@@ -2,10 +2,12 @@
 // vGPUs) to VNC clients and as video streams, several at once.
 
 #include <getopt.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "command_line.hpp"
@@ -18,6 +20,7 @@
 #include "fbexport/error.hpp"
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
+#include "process_user.hpp"
 #include "security_command_line.hpp"
 #include "served_displays.hpp"
 #include "service_notifier.hpp"
@@ -35,6 +38,10 @@ constexpr const char* usage_text =
     "\n";
 
 constexpr const char* common_text =
+    "  --user NAME               started as root, become user NAME (with its groups,\n"
+    "                            e.g. vgpu-display for /dev/vgpu) before listening or\n"
+    "                            opening anything; files given here or in --config\n"
+    "                            are read before, a reload reads --config as NAME\n"
     "  --log-level LEVEL         error, warn, info (default) or debug\n"
     "  -h, --help                show this help and exit\n"
     "  --version                 show the version and exit\n";
@@ -59,7 +66,7 @@ constexpr const char* usage_tail =
     "  fbexportd --record desktop.mkv --rtsp 127.0.0.1:8554, then Ctrl-C to finish\n"
     "  the file\n";
 
-enum Id : int { log_level_id = 1, version_id, convert_id };
+enum Id : int { log_level_id = 1, version_id, convert_id, user_id };
 
 struct Options {
     cli::DisplayCommandLine displays;
@@ -67,8 +74,9 @@ struct Options {
     cli::SecurityCommandLine security;
     cli::ConfigCommandLine config_file;
     ConvertMode convert = ConvertMode::automatic;
-    ServiceConfig command_line;  // what the options alone say
-    ServiceConfig config;        // what is served: the --config file under them
+    std::optional<std::string> user;  // --user: give root up for this user
+    ServiceConfig command_line;       // what the options alone say
+    ServiceConfig config;             // what is served: the --config file under them
     bool help = false;
     bool version = false;
 };
@@ -78,6 +86,7 @@ Options parse(int argc, char** argv) {
     std::vector<option> table = {
         {"log-level", required_argument, nullptr, log_level_id},
         {"convert", required_argument, nullptr, convert_id},
+        {"user", required_argument, nullptr, user_id},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, version_id},
     };
@@ -109,6 +118,12 @@ Options parse(int argc, char** argv) {
                 break;
             case convert_id:
                 opts.convert = cli::parse_convert_mode_option(optarg);
+                break;
+            case user_id:
+                if (*optarg == '\0') {
+                    throw cli::UsageError("--user: give a user name");
+                }
+                opts.user = optarg;
                 break;
             case 'h':
                 opts.help = true;
@@ -249,6 +264,16 @@ int serve(Options& opts) {
     }
     ServiceNotifier notifier = ServiceNotifier::from_environment();
     try {
+        // Before any thread, socket or device: what runs afterwards never
+        // has root. Files named on the command line or in --config were
+        // read already; a reload reads the file again as this user.
+        if (opts.user) {
+            become_user(*opts.user);
+        } else if (::geteuid() == 0) {
+            log(LogLevel::warn, "fbexportd")
+                << "running as root: give --user (e.g. a member of group vgpu-display) or "
+                   "use the fbexportd@.service unit, which runs it as a dynamic user";
+        }
         // The loop first: it blocks SIGINT/SIGTERM before any thread starts.
         EventLoop loop;
         DisplaySettings settings;
