@@ -105,8 +105,8 @@ TEST(ServedDisplaysApply, KeepsAnUnchangedDisplayAndItsClientWhileOthersStopAndS
     const std::uint16_t kept = free_loopback_port();
     const std::uint16_t dropped = free_loopback_port();
     const std::uint16_t added = free_loopback_port();
-    auto served =
-        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    OnLoop<ServedDisplays> served(
+        thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
 
     ServiceConfig before;
     before.convert = ConvertMode::cpu;
@@ -152,8 +152,8 @@ TEST(ServedDisplaysApply, KeepsAnUnchangedDisplayAndItsClientWhileOthersStopAndS
 TEST(ServedDisplaysApply, ReportsADisplayThatCannotStartAndServesTheRest) {
     LoopThread thread;
     const std::uint16_t good = free_loopback_port();
-    auto served =
-        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    OnLoop<ServedDisplays> served(
+        thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
     ServiceConfig config;
     config.convert = ConvertMode::cpu;
     config.displays = {demo_on(good), demo_on(good)};  // the second cannot bind
@@ -165,8 +165,8 @@ TEST(ServedDisplaysApply, ReportsADisplayThatCannotStartAndServesTheRest) {
 TEST(ServedDisplaysApply, AnAbsentVgpuDisplayShowsThePlaceholderAndKeepsItsPort) {
     LoopThread thread;
     const std::uint16_t port = free_loopback_port();
-    auto served =
-        thread.run([&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
+    OnLoop<ServedDisplays> served(
+        thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
     ServiceConfig config;
     config.convert = ConvertMode::cpu;
     DisplayConfig vgpu = demo_on(port);
