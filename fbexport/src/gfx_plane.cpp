@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "fbexport/log.hpp"
+#include "fbexport/pixel_format.hpp"
 #include "sealed_memfd.hpp"
 
 namespace fbx {
@@ -47,6 +48,18 @@ bool same_surface(const Plane& a, const Plane& b) {
 
 std::string size_text(std::uint32_t width, std::uint32_t height) {
     return std::to_string(width) + "x" + std::to_string(height);
+}
+
+std::string describe_display(std::string device, const std::optional<Plane>& primary,
+                             bool primary_ready) {
+    if (!primary) {
+        return device;
+    }
+    if (!primary_ready) {
+        return device + ": no primary plane";
+    }
+    return device + ": " + size_text(primary->width, primary->height) + " " +
+           format_name(primary->fourcc) + " " + modifier_name(primary->modifier);
 }
 
 PlaneImporter::PlaneImporter(std::string display, std::size_t cache_capacity, Query query,

@@ -27,6 +27,11 @@ bool same_surface(const Plane& a, const Plane& b);
 // "1920x1080", for messages.
 std::string size_text(std::uint32_t width, std::uint32_t height);
 
+// A source's describe(): `device`, then what its primary plane shows (none
+// queried yet: nothing more; not ready: "no primary plane").
+std::string describe_display(std::string device, const std::optional<Plane>& primary,
+                             bool primary_ready);
+
 // Turns plane queries into Planes backed by imported dma-bufs, each imported
 // once and kept by dmabuf_id, re-querying when an id vanishes between the
 // query and the import.

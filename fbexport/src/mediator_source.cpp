@@ -39,15 +39,8 @@ public:
     void invalidate() { refresh_all_ = true; }
 
     std::string describe() const {
-        std::string text = "vgpu " + location_.uuid + " (" + location_.display_dev + ")";
-        if (!primary_) {
-            return text;
-        }
-        if (!primary_ready_) {
-            return text + ": no primary plane";
-        }
-        return text + ": " + size_text(primary_->width, primary_->height) + " " +
-               format_name(primary_->fourcc) + " " + modifier_name(primary_->modifier);
+        return describe_display("vgpu " + location_.uuid + " (" + location_.display_dev + ")",
+                                primary_, primary_ready_);
     }
 
     std::optional<Frame> poll() {

@@ -39,16 +39,9 @@ public:
     void invalidate() { refresh_all_ = true; }
 
     std::string describe() const {
-        std::string text =
-            "vfio " + device_.name() + " (" + vfio_access_name(device_.access()) + ")";
-        if (!primary_) {
-            return text;
-        }
-        if (!primary_ready_) {
-            return text + ": no primary plane";
-        }
-        return text + ": " + size_text(primary_->width, primary_->height) + " " +
-               format_name(primary_->fourcc) + " " + modifier_name(primary_->modifier);
+        return describe_display(
+            "vfio " + device_.name() + " (" + vfio_access_name(device_.access()) + ")", primary_,
+            primary_ready_);
     }
 
     std::optional<Frame> poll() {
