@@ -68,6 +68,7 @@ public:
 
     void convert(const Plane& plane, const DamageRegion& damage, ShadowFramebuffer& out);
     void convert_nv12(const Plane& plane, Nv12Image& out);
+    void update_nv12(const DamageRegion& damage, Nv12Image& out);
     const std::string& import_status() const { return importer_.status(); }
 
     // Declared first: destroyed last, after every GL object below.
@@ -84,6 +85,8 @@ private:
     bool draw_imported(const Plane& plane, const std::vector<Rect>& rects);
     void draw_uploaded(const Plane& plane, PlaneReader& reader, const std::vector<Rect>& rects);
     void draw_rect(GLint rect_uniform, const Rect& r) const;
+    // NV12 of picture_ inside `damage`, or whole when `out` is another size.
+    void picture_nv12(const DamageRegion& damage, Nv12Image& out);
     // Runs `step` and, while timing, adds its duration (after glFinish) to `total`.
     template <typename F>
     void timed(double& total, F&& step);
@@ -296,61 +299,95 @@ void GlConverter::Impl::convert_nv12(const Plane& plane, Nv12Image& out) {
     session.context->make_current();
     try {
         draw_picture(plane, reader, {whole}, plane.width, plane.height);
-        out.resize(plane.width, plane.height);
-        const GLint size[] = {static_cast<GLint>(plane.width), static_cast<GLint>(plane.height)};
-
-        // Luma: four pixels per RGBA texel, so the read-back bytes are Y bytes.
-        const std::uint32_t luma_width = (plane.width + 3) / 4;
-        const std::uint32_t chroma_texels = (out.chroma_width() + 1) / 2;
-        timed(times.draw_s, [&] {
-            luma_target_.bind(luma_width, plane.height);
-            luma_.use();
-            glBindTexture(GL_TEXTURE_2D, picture_.texture());
-            glUniform2iv(luma_.uniform("u_size"), 1, size);
-            glUniform2f(luma_.uniform("u_target"), float(luma_width), float(plane.height));
-            draw_rect(luma_.uniform("u_rect"), {0, 0, static_cast<std::int32_t>(luma_width),
-                                                static_cast<std::int32_t>(plane.height)});
-        });
-        const Rect luma_rect{0, 0, static_cast<std::int32_t>(luma_width),
-                             static_cast<std::int32_t>(plane.height)};
-        timed(times.readback_s, [&] {
-            reader_.read({&luma_rect, 1}, [&](const Rect& r, const std::uint8_t* texels) {
-                const std::size_t bytes = std::min<std::size_t>(std::size_t(r.width) * 4,
-                                                                out.width - std::size_t(r.x) * 4);
-                for (std::int32_t i = 0; i < r.height; ++i) {
-                    std::memcpy(out.y.data() + std::size_t(r.y + i) * out.width + r.x * 4,
-                                texels + std::size_t(r.width) * 4 * std::size_t(i), bytes);
-                }
-            });
-        });
-
-        // Chroma: two Cb,Cr pairs per RGBA texel.
-        const Rect chroma_rect{0, 0, static_cast<std::int32_t>(chroma_texels),
-                               static_cast<std::int32_t>(out.chroma_height())};
-        timed(times.draw_s, [&] {
-            chroma_target_.bind(chroma_texels, out.chroma_height());
-            chroma_.use();
-            glBindTexture(GL_TEXTURE_2D, picture_.texture());
-            glUniform2iv(chroma_.uniform("u_size"), 1, size);
-            glUniform2f(chroma_.uniform("u_target"), float(chroma_texels),
-                        float(out.chroma_height()));
-            draw_rect(chroma_.uniform("u_rect"), chroma_rect);
-        });
-        timed(times.readback_s, [&] {
-            reader_.read({&chroma_rect, 1}, [&](const Rect& r, const std::uint8_t* texels) {
-                const std::size_t bytes = std::min<std::size_t>(
-                    std::size_t(r.width) * 4, out.uv_stride() - std::size_t(r.x) * 4);
-                for (std::int32_t i = 0; i < r.height; ++i) {
-                    std::memcpy(out.uv.data() + std::size_t(r.y + i) * out.uv_stride() + r.x * 4,
-                                texels + std::size_t(r.width) * 4 * std::size_t(i), bytes);
-                }
-            });
-        });
-        gl::check_gl_error("the NV12 passes");
+        picture_nv12(DamageRegion(whole), out);
     } catch (const Error& e) {
         throw Error("GL NV12 conversion of " + fbx::describe(plane) + " on " + session.renderer +
                     ": " + e.what());
     }
+}
+
+void GlConverter::Impl::update_nv12(const DamageRegion& damage, Nv12Image& out) {
+    times = {};
+    if (picture_.width() == 0) {
+        throw Error("NV12 of the GL picture asked for before any conversion drew one");
+    }
+    session.context->make_current();
+    try {
+        picture_nv12(damage, out);
+    } catch (const Error& e) {
+        throw Error("GL NV12 update of the " + std::to_string(picture_.width()) + "x" +
+                    std::to_string(picture_.height()) + " picture on " + session.renderer + ": " +
+                    e.what());
+    }
+}
+
+void GlConverter::Impl::picture_nv12(const DamageRegion& damage, Nv12Image& out) {
+    const std::uint32_t width = picture_.width();
+    const std::uint32_t height = picture_.height();
+    DamageRegion todo = damage;
+    if (out.width != width || out.height != height) {
+        out.resize(width, height);
+        todo = DamageRegion(
+            Rect{0, 0, static_cast<std::int32_t>(width), static_cast<std::int32_t>(height)});
+    }
+    todo.clip(width, height);
+    // A luma texel holds four pixels of a row, a chroma texel the two Cb,Cr
+    // pairs of a 4x2 block: draw and read whole blocks. Edges on multiples
+    // of 4 and 2 stay on them through the region's union.
+    DamageRegion blocks;
+    for (const Rect& r : todo.rects()) {
+        const std::int32_t x0 = r.x / 4 * 4;
+        const std::int32_t y0 = r.y / 2 * 2;
+        const std::int32_t x1 = (r.right() + 3) / 4 * 4;
+        const std::int32_t y1 = (r.bottom() + 1) / 2 * 2;
+        blocks.add(Rect{x0, y0, x1 - x0, y1 - y0});
+    }
+    if (blocks.empty()) {
+        return;
+    }
+    const auto texels_wide = static_cast<std::int32_t>((width + 3) / 4);
+    const Rect luma_bounds{0, 0, texels_wide, static_cast<std::int32_t>(height)};
+    const Rect chroma_bounds{0, 0, texels_wide, static_cast<std::int32_t>(out.chroma_height())};
+    std::vector<Rect> luma_rects;
+    std::vector<Rect> chroma_rects;
+    for (const Rect& b : blocks.rects()) {
+        luma_rects.push_back(intersect({b.x / 4, b.y, b.width / 4, b.height}, luma_bounds));
+        chroma_rects.push_back(
+            intersect({b.x / 4, b.y / 2, b.width / 4, b.height / 2}, chroma_bounds));
+    }
+    const GLint size[] = {static_cast<GLint>(width), static_cast<GLint>(height)};
+    // One pass per plane: draw its texels, then read them back into `out`,
+    // clipping the last texel of a row where the width is not a multiple of 4.
+    const auto pass = [&](const gl::GlProgram& program, gl::RenderTarget& target,
+                          const Rect& bounds, const std::vector<Rect>& rects, std::uint8_t* plane,
+                          std::size_t stride) {
+        timed(times.draw_s, [&] {
+            target.bind(static_cast<std::uint32_t>(bounds.width),
+                        static_cast<std::uint32_t>(bounds.height));
+            program.use();
+            glBindTexture(GL_TEXTURE_2D, picture_.texture());
+            glUniform2iv(program.uniform("u_size"), 1, size);
+            glUniform2f(program.uniform("u_target"), float(bounds.width), float(bounds.height));
+            const GLint rect_uniform = program.uniform("u_rect");
+            for (const Rect& r : rects) {
+                draw_rect(rect_uniform, r);
+            }
+        });
+        timed(times.readback_s, [&] {
+            reader_.read(rects, [&](const Rect& r, const std::uint8_t* texels) {
+                const std::size_t row_bytes = std::size_t(r.width) * 4;
+                const std::size_t bytes = std::min(row_bytes, stride - std::size_t(r.x) * 4);
+                for (std::int32_t i = 0; i < r.height; ++i) {
+                    std::memcpy(plane + std::size_t(r.y + i) * stride + std::size_t(r.x) * 4,
+                                texels + row_bytes * std::size_t(i), bytes);
+                }
+            });
+        });
+    };
+    glActiveTexture(GL_TEXTURE0);
+    pass(luma_, luma_target_, luma_bounds, luma_rects, out.y.data(), out.width);
+    pass(chroma_, chroma_target_, chroma_bounds, chroma_rects, out.uv.data(), out.uv_stride());
+    gl::check_gl_error("the NV12 passes");
 }
 
 GlConverter::GlConverter() : GlConverter(Options{}) {}
@@ -363,6 +400,10 @@ void GlConverter::convert(const Plane& plane, const DamageRegion& damage, Shadow
 
 void GlConverter::convert_nv12(const Plane& plane, Nv12Image& out) {
     impl_->convert_nv12(plane, out);
+}
+
+void GlConverter::update_nv12(const DamageRegion& damage, Nv12Image& out) {
+    impl_->update_nv12(damage, out);
 }
 
 std::string GlConverter::describe() const {

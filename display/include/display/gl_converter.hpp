@@ -43,6 +43,14 @@ public:
     // for encoders; `out` is resized to the plane.
     void convert_nv12(const Plane& plane, Nv12Image& out);
 
+    // Brings `out` up to date with the picture the convert() calls have
+    // drawn so far (the last converted plane, as the shadow framebuffer
+    // holds it), inside `damage` widened to whole 4x2 pixel blocks: what a
+    // stream needs after each convert(), at a cost that follows the damage.
+    // When `out` is not the picture's size it is resized and converted
+    // whole. Throws fbx::Error before any convert() has drawn a picture.
+    void update_nv12(const DamageRegion& damage, Nv12Image& out);
+
     // "gl (llvmpipe (LLVM 15.0.6, 256 bits), OpenGL ES 3.2 Mesa 22.3.6, surfaceless platform)"
     std::string describe() const override;
     const std::string& renderer() const;

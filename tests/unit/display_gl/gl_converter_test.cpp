@@ -292,6 +292,101 @@ TEST_F(GlConverterTest, Nv12OfKnownColoursIsBt601LimitedRange) {
     EXPECT_EQ(got.uv[5], 240);  // red Cr: 128 + 0.5 * 224
 }
 
+// The stream's NV12 follows the damage: after a change inside one
+// rectangle, only the 4x2 blocks it touches are rewritten, and they hold the
+// new picture's NV12; everything else keeps what was there.
+TEST_F(GlConverterTest, Nv12UpdateRewritesOnlyTheBlocksTheDamageTouches) {
+    std::mt19937 rng(23);
+    SurfaceSpec spec;
+    spec.fourcc = DRM_FORMAT_XRGB8888;
+    spec.modifier = I915_FORMAT_MOD_X_TILED;
+    spec.width = 203;  // neither a multiple of 4 nor of 2: partial blocks at the edges
+    spec.height = 61;
+    TestSurface surface(spec);
+    surface.fill_random(rng);
+    ShadowFramebuffer shadow(spec.width, spec.height);
+    gl().convert(surface.plane(), DamageRegion(shadow.bounds()), shadow);
+    Nv12Image got;
+    gl().update_nv12(DamageRegion(shadow.bounds()), got);  // sized and converted whole
+    Nv12Image want;
+    rgb_to_nv12(shadow, want);
+    expect_nv12_close(got, want, "whole picture");
+
+    // Mark every byte, change the surface inside two rectangles (one on the
+    // odd right and bottom edges), and convert only those.
+    std::fill(got.y.begin(), got.y.end(), std::uint8_t{7});
+    std::fill(got.uv.begin(), got.uv.end(), std::uint8_t{7});
+    const std::vector<Rect> damage{{13, 7, 35, 21}, {190, 50, 13, 11}};
+    std::uniform_int_distribution<std::uint32_t> value;
+    for (const Rect& r : damage) {
+        for (std::int32_t y = r.y; y < r.bottom(); ++y) {
+            for (std::int32_t x = r.x; x < r.right(); ++x) {
+                surface.set_raw(std::uint32_t(x), std::uint32_t(y), value(rng));
+            }
+        }
+    }
+    gl().convert(surface.plane(), damage, shadow);
+    gl().update_nv12(DamageRegion(damage), got);
+    rgb_to_nv12(shadow, want);
+
+    const auto in_blocks = [&](std::uint32_t x, std::uint32_t y) {
+        for (const Rect& r : damage) {
+            const auto x0 = std::uint32_t(r.x) / 4 * 4;
+            const auto x1 = (std::uint32_t(r.right()) + 3) / 4 * 4;
+            const auto y0 = std::uint32_t(r.y) / 2 * 2;
+            const auto y1 = (std::uint32_t(r.bottom()) + 1) / 2 * 2;
+            if (x >= x0 && x < x1 && y >= y0 && y < y1) {
+                return true;
+            }
+        }
+        return false;
+    };
+    int bad = 0;
+    std::size_t rewritten = 0;
+    for (std::uint32_t y = 0; y < spec.height; ++y) {
+        for (std::uint32_t x = 0; x < spec.width; ++x) {
+            const std::size_t i = std::size_t{y} * got.width + x;
+            const bool inside = in_blocks(x, y);
+            rewritten += inside;
+            const bool ok = inside ? std::abs(int(got.y[i]) - int(want.y[i])) <= 1 : got.y[i] == 7;
+            if (!ok && ++bad <= 5) {
+                ADD_FAILURE() << "Y at " << x << "," << y << (inside ? " (damaged)" : " (kept)")
+                              << ": " << int(got.y[i]) << ", want "
+                              << (inside ? int(want.y[i]) : 7);
+            }
+        }
+    }
+    for (std::uint32_t cy = 0; cy < got.chroma_height(); ++cy) {
+        for (std::uint32_t cx = 0; cx < got.chroma_width(); ++cx) {
+            const bool inside = in_blocks(cx * 2, cy * 2);
+            for (std::uint32_t k = 0; k < 2; ++k) {
+                const std::size_t i = std::size_t{cy} * got.uv_stride() + cx * 2 + k;
+                const bool ok =
+                    inside ? std::abs(int(got.uv[i]) - int(want.uv[i])) <= 1 : got.uv[i] == 7;
+                if (!ok && ++bad <= 10) {
+                    ADD_FAILURE() << "UV at " << cx << "," << cy
+                                  << (inside ? " (damaged)" : " (kept)") << ": " << int(got.uv[i]);
+                }
+            }
+        }
+    }
+    // The blocks the rectangles touch, clipped to the picture: 12..48 x 6..28
+    // and 188..203 x 50..61.
+    EXPECT_EQ(rewritten, std::size_t{36 * 22 + 15 * 11});
+}
+
+TEST_F(GlConverterTest, Nv12UpdateBeforeAnyConversionIsAnError) {
+    GlConverter fresh;
+    Nv12Image out;
+    try {
+        fresh.update_nv12(DamageRegion(Rect{0, 0, 8, 8}), out);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("before any conversion"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST_F(GlConverterTest, StepTimesAreReportedOnlyWhenAskedFor) {
     SurfaceSpec spec;
     spec.fourcc = DRM_FORMAT_XRGB8888;
