@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+
+#include "fbexport/error.hpp"
 
 namespace fbx {
 namespace {
@@ -25,6 +28,22 @@ void Nv12Image::resize(std::uint32_t w, std::uint32_t h) {
     height = h;
     y.resize(std::size_t{w} * h);
     uv.resize(std::size_t{uv_stride()} * chroma_height());
+}
+
+void copy_nv12(const Nv12Image& in, const Nv12Planes& out) {
+    if (in.width != out.width || in.height != out.height) {
+        throw Error("NV12 copy of a " + std::to_string(in.width) + "x" + std::to_string(in.height) +
+                    " picture into a " + std::to_string(out.width) + "x" +
+                    std::to_string(out.height) + " frame");
+    }
+    for (std::uint32_t row = 0; row < in.height; ++row) {
+        std::memcpy(out.y + row * out.y_stride, in.y.data() + std::size_t{row} * in.width,
+                    in.width);
+    }
+    for (std::uint32_t row = 0; row < in.chroma_height(); ++row) {
+        std::memcpy(out.uv + row * out.uv_stride, in.uv.data() + std::size_t{row} * in.uv_stride(),
+                    in.uv_stride());
+    }
 }
 
 void rgb_to_nv12(const ShadowFramebuffer& in, Nv12Image& out) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,20 @@ struct Nv12Image {
     // Sizes the planes for width x height; contents are undefined afterwards.
     void resize(std::uint32_t w, std::uint32_t h);
 };
+
+// Where an NV12 picture of width x height lies in someone else's memory (a
+// GStreamer frame's planes): each plane with its own stride in bytes.
+struct Nv12Planes {
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    std::uint8_t* y = nullptr;
+    std::size_t y_stride = 0;
+    std::uint8_t* uv = nullptr;
+    std::size_t uv_stride = 0;
+};
+
+// Copies `in` into `out`, which must be the same size.
+void copy_nv12(const Nv12Image& in, const Nv12Planes& out);
 
 // The CPU conversion (the definition above, in double precision): the
 // reference for the GL path's NV12 output, and what a CPU-only service feeds
