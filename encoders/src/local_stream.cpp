@@ -16,7 +16,8 @@ LocalStream::LocalStream(std::string name, gst::PipelinePtr pipeline, GstCaps* c
         throw Error(name_ + ": the pipeline has no appsrc named 'src'");
     }
     gst::ElementPtr encoder(gst_bin_get_by_name(GST_BIN(pipeline_.get()), "encoder"));
-    inlet_ = std::make_unique<StreamInlet>(name_, src.get(), encoder.get());
+    gst::ElementPtr convert(gst_bin_get_by_name(GST_BIN(pipeline_.get()), "convert"));
+    inlet_ = std::make_unique<StreamInlet>(name_, src.get(), encoder.get(), convert.get());
     inlet_->set_caps(caps);
 
     gst::ClockPtr clock(gst_system_clock_obtain());

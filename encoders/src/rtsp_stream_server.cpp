@@ -228,6 +228,7 @@ void RtspStreamServer::media_configure(GstRTSPMediaFactory*, GstRTSPMedia* media
     gst::ElementPtr bin(gst_rtsp_media_get_element(media));
     gst::ElementPtr src(gst_bin_get_by_name(GST_BIN(bin.get()), "src"));
     gst::ElementPtr encoder(gst_bin_get_by_name(GST_BIN(bin.get()), "encoder"));
+    gst::ElementPtr convert(gst_bin_get_by_name(GST_BIN(bin.get()), "convert"));
     if (!src) {
         log(LogLevel::error, component) << mount->path << ": the media has no appsrc named 'src'";
         return;
@@ -241,7 +242,7 @@ void RtspStreamServer::media_configure(GstRTSPMediaFactory*, GstRTSPMedia* media
         std::lock_guard lock(mount->mutex);
         inlet = std::make_unique<StreamInlet>(
             "rtsp " + mount->path + " client " + std::to_string(++mount->clients), src.get(),
-            encoder.get());
+            encoder.get(), convert.get());
         mount->media[media] = inlet.get();
     }
     g_signal_connect(media, "unprepared", G_CALLBACK(media_unprepared), mount);

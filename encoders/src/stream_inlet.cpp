@@ -1,6 +1,7 @@
 #include "encoders/stream_inlet.hpp"
 
 #include <gst/app/gstappsrc.h>
+#include <gst/base/gstbasetransform.h>
 #include <gst/video/video.h>
 
 #include <algorithm>
@@ -18,10 +19,12 @@ constexpr GstClockTime keyframe_interval = 2 * GST_SECOND;
 
 }  // namespace
 
-StreamInlet::StreamInlet(std::string name, GstElement* appsrc, GstElement* encoder)
+StreamInlet::StreamInlet(std::string name, GstElement* appsrc, GstElement* encoder,
+                         GstElement* convert)
     : name_(std::move(name)),
       appsrc_(GST_ELEMENT(gst_object_ref(appsrc))),
       encoder_(encoder ? GST_ELEMENT(gst_object_ref(encoder)) : nullptr),
+      convert_(convert ? GST_ELEMENT(gst_object_ref(convert)) : nullptr),
       clock_(gst_system_clock_obtain()) {
     appsrc_pad_.reset(gst_element_get_static_pad(appsrc_.get(), "src"));
     out_probe_ =
@@ -54,7 +57,9 @@ GstPadProbeReturn StreamInlet::count_out(GstPad*, GstPadProbeInfo*, gpointer sel
 GstPadProbeReturn StreamInlet::time_encoded(GstPad*, GstPadProbeInfo* info, gpointer data) {
     auto* self = static_cast<StreamInlet*>(data);
     GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-    ++self->encoded_;
+    if (++self->encoded_ == 1) {
+        self->note_conversion();
+    }
     // Encoders keep the input's running time on the output (no B-frames in
     // the low-latency settings; x264enc shifts PTS and segment alike by 1000
     // hours to make room for negative DTS, so go through the segment), and
@@ -74,6 +79,35 @@ GstPadProbeReturn StreamInlet::time_encoded(GstPad*, GstPadProbeInfo* info, gpoi
         self->latency_.add(std::chrono::microseconds((now - base - pts) / GST_USECOND));
     }
     return GST_PAD_PROBE_OK;
+}
+
+void StreamInlet::note_conversion() {
+    if (!convert_) {
+        return;
+    }
+    // By the first encoded frame the caps are settled: videoconvert either
+    // passes the frames through (the encoder takes what is pushed) or
+    // converts every one of them on the CPU.
+    const bool passthrough = gst_base_transform_is_passthrough(GST_BASE_TRANSFORM(convert_.get()));
+    converted_ = passthrough ? 0 : 1;
+    const auto format_of = [&](const char* pad_name) {
+        gst::PadPtr pad(gst_element_get_static_pad(convert_.get(), pad_name));
+        gst::CapsPtr caps(pad ? gst_pad_get_current_caps(pad.get()) : nullptr);
+        const gchar* format =
+            caps ? gst_structure_get_string(gst_caps_get_structure(caps.get(), 0), "format")
+                 : nullptr;
+        return std::string(format ? format : "?");
+    };
+    const std::string encoder =
+        encoder_ ? gst_plugin_feature_get_name(gst_element_get_factory(encoder_.get())) : "encoder";
+    if (passthrough) {
+        log(LogLevel::info, component) << name_ << ": frames reach " << encoder << " as "
+                                       << format_of("src") << ", no conversion";
+    } else {
+        log(LogLevel::info, component)
+            << name_ << ": videoconvert converts " << format_of("sink") << " to "
+            << format_of("src") << " for " << encoder << " on the CPU";
+    }
 }
 
 void StreamInlet::request_keyframe(GstClockTime pts) {
@@ -166,6 +200,9 @@ StreamInlet::Statistics StreamInlet::statistics() const {
     s.dropped = s.pushed > out + queued ? s.pushed - out - queued : 0;
     s.encoded = encoded_.load();
     s.latency = latency_.summary();
+    if (const int converted = converted_.load(); converted >= 0) {
+        s.converted = converted == 1;
+    }
     return s;
 }
 

@@ -67,10 +67,18 @@ void check_container_holds(Container container, VideoCodec codec, std::string_vi
     }
 }
 
-std::string raw_video_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps) {
-    return "video/x-raw,format=BGRx,width=" + std::to_string(width) +
-           ",height=" + std::to_string(height) + ",framerate=" + std::to_string(fps) +
-           "/1,pixel-aspect-ratio=1/1";
+std::string raw_video_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps,
+                           RawFormat format) {
+    std::string caps = std::string("video/x-raw,format=") +
+                       (format == RawFormat::nv12 ? "NV12" : "BGRx") +
+                       ",width=" + std::to_string(width) + ",height=" + std::to_string(height) +
+                       ",framerate=" + std::to_string(fps) + "/1,pixel-aspect-ratio=1/1";
+    if (format == RawFormat::nv12) {
+        // Said, not left to defaults: GStreamer would take BT.709 for HD
+        // sizes, and the encoder writes these into the stream for decoders.
+        caps += ",colorimetry=bt601,chroma-site=jpeg";
+    }
+    return caps;
 }
 
 std::string appsrc_fragment(std::uint32_t queued_frames) {
@@ -85,9 +93,9 @@ std::string appsrc_fragment(std::uint32_t queued_frames) {
 
 std::string encode_fragment(const EncoderChoice& encoder, std::uint32_t width,
                             std::uint32_t height) {
-    // NV12 first: hardware encoders take it natively; x264enc, openh264enc and
-    // vp8enc take I420. Both are 4:2:0.
-    return "videoconvert ! videoscale ! video/x-raw,format={NV12,I420},width=" +
+    // NV12 first: hardware encoders and x264enc take it natively; openh264enc
+    // and vp8enc take I420 (from NV12 only a chroma shuffle). Both are 4:2:0.
+    return "videoconvert name=convert ! videoscale ! video/x-raw,format={NV12,I420},width=" +
            std::to_string(width) + ",height=" + std::to_string(height) +
            ",pixel-aspect-ratio=1/1 ! " + encoder_element(encoder) +
            (encoder.parser.empty() ? "" : " ! " + encoder.parser);

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "display/cursor_image.hpp"
+#include "display/cursor_nv12.hpp"
+#include "display/nv12_image.hpp"
 #include "display/pixman_image.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/local_stream.hpp"
@@ -22,8 +24,9 @@ constexpr std::string_view component = "stream";
 // How long a file may take to be finalised at stop.
 constexpr std::chrono::seconds finish_timeout{10};
 
-gst::CapsPtr make_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps) {
-    gst::CapsPtr caps(gst_caps_from_string(raw_video_caps(width, height, fps).c_str()));
+gst::CapsPtr make_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps,
+                       RawFormat format) {
+    gst::CapsPtr caps(gst_caps_from_string(raw_video_caps(width, height, fps, format).c_str()));
     if (!caps) {
         throw Error("cannot make raw video caps for " + std::to_string(width) + "x" +
                     std::to_string(height));
@@ -33,21 +36,25 @@ gst::CapsPtr make_caps(std::uint32_t width, std::uint32_t height, std::uint32_t 
 
 VideoStreams::StreamStatistics row_of(const StreamInlet& inlet) {
     const StreamInlet::Statistics s = inlet.statistics();
-    return {inlet.name(), s.pushed, s.dropped, s.encoded, s.latency};
+    return {inlet.name(), s.pushed, s.dropped, s.encoded, s.latency, s.converted};
 }
 
 }  // namespace
 
 VideoStreams::VideoStreams(const StreamOptions& options, std::uint32_t width, std::uint32_t height,
                            ErrorHandler on_error, ConsumersChanged on_consumers_changed,
-                           RtspMount rtsp)
+                           RtspMount rtsp, RawFormat input)
     : options_(options),
+      input_(input),
       on_error_(std::move(on_error)),
       on_consumers_changed_(std::move(on_consumers_changed)) {
+    if (input_ == RawFormat::nv12 && !takes_nv12(options_)) {
+        throw Error("streams with --gst-pipeline take BGRx frames, not NV12");
+    }
     gst::ensure_initialized();
     width_ = width;
     height_ = height;
-    caps_ = make_caps(width, height, options_.fps);
+    caps_ = make_caps(width, height, options_.fps, input_);
     ensure_pool(width, height);
 
     if (options_.encoded()) {
@@ -113,6 +120,10 @@ void VideoStreams::stop_rtsp() {
     }
 }
 
+bool VideoStreams::takes_nv12(const StreamOptions& options) {
+    return !options.pipeline_tail;
+}
+
 GstClockTime VideoStreams::clock_now() {
     gst::ClockPtr clock(gst_system_clock_obtain());
     return gst_clock_get_time(clock.get());
@@ -168,15 +179,14 @@ void VideoStreams::ensure_pool(std::uint32_t width, std::uint32_t height) {
     }
 }
 
-void VideoStreams::push(const ShadowFramebuffer& shadow, const CursorImage* cursor, std::int32_t x,
-                        std::int32_t y, GstClockTime capture) {
-    if (shadow.width() != width_ || shadow.height() != height_) {
+gst::BufferPtr VideoStreams::frame_buffer(std::uint32_t width, std::uint32_t height) {
+    if (width != width_ || height != height_) {
         // A mode change: new caps for every stream (their pipelines scale
         // back to the size they started with), new buffers.
         std::lock_guard lock(mutex_);
-        width_ = shadow.width();
-        height_ = shadow.height();
-        caps_ = make_caps(width_, height_, options_.fps);
+        width_ = width;
+        height_ = height;
+        caps_ = make_caps(width_, height_, options_.fps, input_);
         gst_buffer_pool_set_active(pool_.get(), FALSE);
         ensure_pool(width_, height_);
         for (auto& local : local_) {
@@ -187,46 +197,97 @@ void VideoStreams::push(const ShadowFramebuffer& shadow, const CursorImage* curs
         }
         log(LogLevel::info, component) << "streams now get " << width_ << 'x' << height_;
     }
-
     GstBuffer* raw = nullptr;
     if (gst_buffer_pool_acquire_buffer(pool_.get(), &raw, nullptr) != GST_FLOW_OK) {
         throw Error("no frame buffer from the stream pool");
     }
-    gst::BufferPtr frame(raw);
-    GstVideoInfo info;
-    gst_video_info_from_caps(&info, caps_.get());
-    GstVideoFrame video;
-    if (!gst_video_frame_map(&video, &info, frame.get(), GST_MAP_WRITE)) {
-        throw Error("cannot map a stream frame buffer for writing");
-    }
-    auto* dst = static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video, 0));
-    const auto stride = static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video, 0));
-    const std::size_t row = shadow.stride();
-    if (stride == row) {
-        std::memcpy(dst, shadow.pixels(), row * shadow.height());
-    } else {
-        for (std::uint32_t r = 0; r < shadow.height(); ++r) {
-            std::memcpy(dst + r * stride, shadow.row(r), row);
-        }
-    }
-    if (cursor && !cursor->empty()) {
-        // The shadow stays cursor-free (VNC sends the cursor apart); streams
-        // have no cursor channel, so it goes into their copy.
-        PixmanImagePtr target(pixman_image_create_bits(
-            PIXMAN_x8r8g8b8, static_cast<int>(shadow.width()), static_cast<int>(shadow.height()),
-            reinterpret_cast<std::uint32_t*>(dst), static_cast<int>(stride)));
-        if (target) {
-            compose_cursor(*cursor, x, y, target.get());
-        }
-    }
-    gst_video_frame_unmap(&video);
+    return gst::BufferPtr(raw);
+}
 
+// A pool buffer mapped as a video frame for writing, unmapped when it goes.
+class VideoStreams::MappedFrame {
+public:
+    MappedFrame(GstBuffer* buffer, GstCaps* caps) {
+        GstVideoInfo info;
+        if (!gst_video_info_from_caps(&info, caps) ||
+            !gst_video_frame_map(&frame_, &info, buffer, GST_MAP_WRITE)) {
+            throw Error("cannot map a stream frame buffer for writing");
+        }
+    }
+    MappedFrame(const MappedFrame&) = delete;
+    MappedFrame& operator=(const MappedFrame&) = delete;
+    ~MappedFrame() { gst_video_frame_unmap(&frame_); }
+
+    std::uint8_t* plane(int i) {
+        return static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame_, i));
+    }
+    std::size_t stride(int i) const {
+        return static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&frame_, i));
+    }
+
+private:
+    GstVideoFrame frame_{};
+};
+
+void VideoStreams::push(const ShadowFramebuffer& shadow, const CursorImage* cursor, std::int32_t x,
+                        std::int32_t y, GstClockTime capture) {
+    if (input_ != RawFormat::bgrx) {
+        throw Error("BGRx frame pushed into streams set up for NV12");
+    }
+    gst::BufferPtr frame = frame_buffer(shadow.width(), shadow.height());
+    {
+        MappedFrame video(frame.get(), caps_.get());
+        std::uint8_t* dst = video.plane(0);
+        const std::size_t stride = video.stride(0);
+        const std::size_t row = shadow.stride();
+        if (stride == row) {
+            std::memcpy(dst, shadow.pixels(), row * shadow.height());
+        } else {
+            for (std::uint32_t r = 0; r < shadow.height(); ++r) {
+                std::memcpy(dst + r * stride, shadow.row(r), row);
+            }
+        }
+        if (cursor && !cursor->empty()) {
+            // The shadow stays cursor-free (VNC sends the cursor apart);
+            // streams have no cursor channel, so it goes into their copy.
+            PixmanImagePtr target(pixman_image_create_bits(
+                PIXMAN_x8r8g8b8, static_cast<int>(shadow.width()),
+                static_cast<int>(shadow.height()), reinterpret_cast<std::uint32_t*>(dst),
+                static_cast<int>(stride)));
+            if (target) {
+                compose_cursor(*cursor, x, y, target.get());
+            }
+        }
+    }
+    deliver(frame.get(), capture);
+}
+
+void VideoStreams::push(const Nv12Image& picture, const ShadowFramebuffer& shadow,
+                        const CursorImage* cursor, std::int32_t x, std::int32_t y,
+                        GstClockTime capture) {
+    if (input_ != RawFormat::nv12) {
+        throw Error("NV12 frame pushed into streams set up for BGRx");
+    }
+    gst::BufferPtr frame = frame_buffer(picture.width, picture.height);
+    {
+        MappedFrame video(frame.get(), caps_.get());
+        const Nv12Planes planes{picture.width,   picture.height, video.plane(0),
+                                video.stride(0), video.plane(1), video.stride(1)};
+        copy_nv12(picture, planes);
+        if (cursor && !cursor->empty()) {
+            compose_cursor_nv12(*cursor, x, y, shadow, planes);
+        }
+    }
+    deliver(frame.get(), capture);
+}
+
+void VideoStreams::deliver(GstBuffer* frame, GstClockTime capture) {
     std::lock_guard lock(mutex_);
     for (auto& local : local_) {
-        local->inlet().push(frame.get(), capture);
+        local->inlet().push(frame, capture);
     }
     for (auto& inlet : rtsp_inlets_) {
-        inlet->push(frame.get(), capture);
+        inlet->push(frame, capture);
     }
 }
 

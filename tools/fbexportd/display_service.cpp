@@ -41,8 +41,7 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     take(*first);
     log(LogLevel::info, component)
         << "source: " << source_->describe() << ", converting with " << converter_->describe();
-    converter_->convert(*primary_, pending_, shadow_);
-    pending_.clear();
+    convert_pending();
 
     // The VNC threads outlive nothing of ours, but their callbacks may run
     // while we are being destroyed: post through a weak token.
@@ -65,6 +64,10 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     }
 
     if (stream_options_.any()) {
+        // The GL path makes the encoders' NV12 itself, once, from the picture
+        // it already holds: no colour conversion on the CPU per stream.
+        auto* gl = dynamic_cast<GlConverter*>(converter_.get());
+        const bool nv12 = gl && VideoStreams::takes_nv12(stream_options_);
         streams_ = std::make_unique<VideoStreams>(
             stream_options_, shadow_.width(), shadow_.height(),
             [this, token, &loop](const std::string& message) {
@@ -82,7 +85,14 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
                     }
                 });
             },
-            std::move(rtsp));
+            std::move(rtsp), nv12 ? RawFormat::nv12 : RawFormat::bgrx);
+        if (nv12) {
+            nv12_converter_ = gl;
+            log(LogLevel::info, component) << "streams get NV12 from the GL path";
+        } else if (gl) {
+            log(LogLevel::info, component)
+                << "streams get BGRx: --gst-pipeline is documented to take it";
+        }
         for (const std::string& output : streams_->outputs()) {
             log(LogLevel::info, component) << "stream: " << output;
         }
@@ -127,10 +137,9 @@ void DisplayService::replace_source(std::unique_ptr<Source> source) {
     first->damage = Damage::everything();
     take(*first);
     update_cursor(first->cursor, false);
-    converter_->convert(*primary_, pending_, shadow_);
-    stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
-    vnc_->damaged(pending_.rects());
-    pending_.clear();
+    const std::vector<Rect> changed = pending_.rects();
+    convert_pending();
+    vnc_->damaged(changed);
     log(LogLevel::info, component) << "now serving " << source_->describe();
     watch_source();
     rate_.wake();
@@ -246,10 +255,9 @@ void DisplayService::poll() {
             picture_changed = update_cursor(frame->cursor, frame->cursor_redrawn);
         }
         if (consumers() > 0 && !pending_.empty() && primary_) {
-            converter_->convert(*primary_, pending_, shadow_);
-            stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
-            vnc_->damaged(pending_.rects());
-            pending_.clear();
+            const std::vector<Rect> changed = pending_.rects();
+            convert_pending();
+            vnc_->damaged(changed);
             picture_changed = true;
         }
     } catch (const SourceLost& e) {
@@ -283,6 +291,17 @@ void DisplayService::poll() {
     }
 }
 
+void DisplayService::convert_pending() {
+    // Noted first: a conversion that fails half way still leaves the shadow
+    // (and the GL picture) changed in there.
+    if (nv12_converter_) {
+        nv12_damage_.add(pending_);
+    }
+    converter_->convert(*primary_, pending_, shadow_);
+    stats_.converted_pixels += static_cast<std::uint64_t>(pending_.area());
+    pending_.clear();
+}
+
 void DisplayService::stream_changed(std::uint64_t capture) {
     if (!stream_dirty_) {
         stream_dirty_ = true;
@@ -312,9 +331,15 @@ void DisplayService::push_stream() {
     // A repeat of an unchanged picture is stamped now; a change with the
     // time it was first seen, so its latency counts from there.
     const std::uint64_t capture = stream_dirty_ ? dirty_since_ : VideoStreams::clock_now();
+    const CursorImage* cursor = cursor_image_ ? &*cursor_image_ : nullptr;
     try {
-        streams_->push(shadow_, cursor_image_ ? &*cursor_image_ : nullptr, cursor_x_, cursor_y_,
-                       capture);
+        if (nv12_converter_) {
+            nv12_converter_->update_nv12(nv12_damage_, nv12_);
+            nv12_damage_.clear();
+            streams_->push(nv12_, shadow_, cursor, cursor_x_, cursor_y_, capture);
+        } else {
+            streams_->push(shadow_, cursor, cursor_x_, cursor_y_, capture);
+        }
     } catch (const Error& e) {
         log(LogLevel::warn, component) << "stream frame: " << e.what();
     }

@@ -8,6 +8,8 @@
 #include "display/converter.hpp"
 #include "display/cursor_image.hpp"
 #include "display/damage_region.hpp"
+#include "display/gl_converter.hpp"
+#include "display/nv12_image.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/stream_options.hpp"
 #include "encoders/video_streams.hpp"
@@ -95,6 +97,8 @@ private:
     void consumers_changed();
     void stream_changed(std::uint64_t capture);
     void push_stream();
+    // Converts pending_ into the shadow (and notes it for the NV12 streams).
+    void convert_pending();
 
     EventLoop& loop_;
     std::unique_ptr<Source> source_;
@@ -116,6 +120,11 @@ private:
 
     StreamOptions stream_options_;
     std::unique_ptr<VideoStreams> streams_;
+    // Streams fed NV12 from the GL path: the converter, the picture as
+    // streams last got it, and what changed in the shadow since then.
+    GlConverter* nv12_converter_ = nullptr;
+    Nv12Image nv12_;
+    DamageRegion nv12_damage_;
     Timer stream_timer_;             // the next frame slot, or the next idle repeat
     bool stream_dirty_ = false;      // changed since the last frame went out
     std::uint64_t dirty_since_ = 0;  // capture time of the first such change

@@ -21,9 +21,11 @@ namespace fbx {
 // service's thread, encoded buffers from the pipeline's.
 class StreamInlet {
 public:
-    // `appsrc` named "src" and optional `encoder` ("encoder") of a pipeline;
-    // the inlet takes references of its own. `name` is for the logs.
-    StreamInlet(std::string name, GstElement* appsrc, GstElement* encoder);
+    // `appsrc` named "src", optional `encoder` ("encoder") and the optional
+    // `convert` (videoconvert, "convert") before it, of one pipeline; the
+    // inlet takes references of its own. `name` is for the logs.
+    StreamInlet(std::string name, GstElement* appsrc, GstElement* encoder,
+                GstElement* convert = nullptr);
     StreamInlet(const StreamInlet&) = delete;
     StreamInlet& operator=(const StreamInlet&) = delete;
     ~StreamInlet();
@@ -47,6 +49,9 @@ public:
         std::uint64_t dropped = 0;                       // of those, thrown away by the full queue
         std::uint64_t encoded = 0;                       // buffers that left the encoder
         std::optional<LatencySamples::Summary> latency;  // capture to encoded
+        // Once a frame was encoded: whether videoconvert had to convert the
+        // frames for the encoder (false: they reach it as they are pushed).
+        std::optional<bool> converted;
     };
     Statistics statistics() const;
 
@@ -54,12 +59,15 @@ private:
     static GstPadProbeReturn count_out(GstPad*, GstPadProbeInfo*, gpointer self);
     static GstPadProbeReturn time_encoded(GstPad*, GstPadProbeInfo* info, gpointer self);
     void request_keyframe(GstClockTime pts);
+    // At the first encoded frame: records and logs whether `convert_` works.
+    void note_conversion();
     // A buffer of its own over `frame`'s pixels (no copy), for timestamps.
     static GstBuffer* share(GstBuffer* frame);
 
     std::string name_;
     gst::ElementPtr appsrc_;
     gst::ElementPtr encoder_;
+    gst::ElementPtr convert_;
     gst::PadPtr appsrc_pad_;
     gst::PadPtr encoder_pad_;
     gulong out_probe_ = 0;
@@ -73,6 +81,7 @@ private:
     std::atomic<std::uint64_t> pushed_{0};
     std::atomic<std::uint64_t> out_{0};
     std::atomic<std::uint64_t> encoded_{0};
+    std::atomic<int> converted_{-1};  // -1 not known yet, else 0 or 1
     LatencySamples latency_;
 };
 

@@ -11,7 +11,8 @@ namespace fbx {
 
 // The gst-launch descriptions of the pipelines the service runs. Each starts
 // with an appsrc named "src" (its caps are set in code) and, where it
-// encodes, names its encoder "encoder", so the code can find both.
+// encodes, names its encoder "encoder" and the videoconvert before it
+// "convert", so the code can find them.
 
 enum class Container { matroska, mp4, webm };
 
@@ -21,9 +22,16 @@ enum class Container { matroska, mp4, webm };
 Container container_for(std::string_view path);
 void check_container_holds(Container container, VideoCodec codec, std::string_view path);
 
-// The caps of what the service pushes: BGRx (the shadow framebuffer's
-// XRGB8888 in memory order) at the desktop's size, `fps` nominal.
-std::string raw_video_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps);
+// What the service pushes into its streams: BGRx (the shadow framebuffer's
+// XRGB8888 in memory order), converted by each encoding pipeline's
+// videoconvert, or NV12 made once by the GL path, which H.264 encoders take
+// as it is (see display/nv12_image.hpp for its colours).
+enum class RawFormat { bgrx, nv12 };
+
+// The caps of those frames at the desktop's size, `fps` nominal. NV12 says
+// its colours: BT.601 limited range, chroma at the centre of each 2x2 block.
+std::string raw_video_caps(std::uint32_t width, std::uint32_t height, std::uint32_t fps,
+                           RawFormat format = RawFormat::bgrx);
 
 // appsrc with a bounded, leaky queue: when the encoder falls behind the
 // oldest waiting frame is dropped, never queued without bound.
@@ -32,7 +40,8 @@ std::string appsrc_fragment(std::uint32_t queued_frames);
 // Raw frames to the chosen encoder's bitstream: colour conversion to 4:2:0
 // (what every decoder takes; x264enc would pick 4:4:4 from BGRx otherwise),
 // scaling to the size the stream started with (so a mode change keeps the
-// file's size), the encoder named "encoder", and its parser.
+// file's size), the encoder named "encoder", and its parser. NV12 input an
+// encoder takes passes through videoconvert and videoscale untouched.
 std::string encode_fragment(const EncoderChoice& encoder, std::uint32_t width,
                             std::uint32_t height);
 

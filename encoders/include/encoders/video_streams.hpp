@@ -13,12 +13,14 @@
 #include "encoders/gst_ptr.hpp"
 #include "encoders/latency_samples.hpp"
 #include "encoders/stream_options.hpp"
+#include "encoders/stream_pipelines.hpp"
 #include "encoders/video_encoder_choice.hpp"
 
 namespace fbx {
 
 class ShadowFramebuffer;
 struct CursorImage;
+struct Nv12Image;
 class LocalStream;
 class RtspStreamServer;
 class StreamInlet;
@@ -35,7 +37,9 @@ struct RtspMount {
 // each frame the service pushes is composed once (shadow framebuffer with the
 // cursor blended in) into a buffer every stream shares, and queued into each
 // stream's appsrc. Each queue is short and leaky, so an encoder that cannot
-// keep up drops frames instead of piling them up.
+// keep up drops frames instead of piling them up. Frames are BGRx, which
+// each encoding pipeline converts for its encoder, or NV12 from the GL path,
+// which H.264 encoders take as it comes.
 class VideoStreams {
 public:
     // From GStreamer's threads: a stream failed (a file cannot be written).
@@ -47,11 +51,18 @@ public:
     // stream at `width` x `height`. Throws fbx::Error when a stream cannot
     // start: no usable encoder, a forced one missing, a bad pipeline, an
     // RTSP port taken or off loopback without credentials.
+    // `input` is what push() will be given; NV12 only where takes_nv12().
     VideoStreams(const StreamOptions& options, std::uint32_t width, std::uint32_t height,
-                 ErrorHandler on_error, ConsumersChanged on_consumers_changed, RtspMount rtsp = {});
+                 ErrorHandler on_error, ConsumersChanged on_consumers_changed, RtspMount rtsp = {},
+                 RawFormat input = RawFormat::bgrx);
     VideoStreams(const VideoStreams&) = delete;
     VideoStreams& operator=(const VideoStreams&) = delete;
     ~VideoStreams();
+
+    // Whether these streams can be fed NV12: all but --gst-pipeline, whose
+    // tail is documented to get BGRx.
+    static bool takes_nv12(const StreamOptions& options);
+    RawFormat input() const { return input_; }
 
     // The time of GStreamer's system clock, which capture times are taken in.
     static GstClockTime clock_now();
@@ -65,6 +76,11 @@ public:
     // encoder.
     void push(const ShadowFramebuffer& shadow, const CursorImage* cursor, std::int32_t x,
               std::int32_t y, GstClockTime capture);
+    // The same from NV12 input: `picture` is the NV12 of `shadow` (both
+    // without the cursor), and only the blocks under the cursor are
+    // converted here, from `shadow`.
+    void push(const Nv12Image& picture, const ShadowFramebuffer& shadow, const CursorImage* cursor,
+              std::int32_t x, std::int32_t y, GstClockTime capture);
 
     // Sends end-of-stream into the local streams and waits for their sinks
     // (files get their index); RTSP clients are closed. Call once, at stop.
@@ -80,6 +96,7 @@ public:
         std::uint64_t dropped = 0;
         std::uint64_t encoded = 0;
         std::optional<LatencySamples::Summary> latency;
+        std::optional<bool> converted;  // see StreamInlet::Statistics
     };
     // One row per local stream and RTSP client, ended clients included.
     std::vector<StreamStatistics> statistics() const;
@@ -88,8 +105,13 @@ private:
     void attach(std::unique_ptr<StreamInlet> inlet);
     std::unique_ptr<StreamInlet> detach(StreamInlet* inlet);
     void ensure_pool(std::uint32_t width, std::uint32_t height);
+    class MappedFrame;
+    // A buffer for a width x height frame, new caps first at a mode change.
+    gst::BufferPtr frame_buffer(std::uint32_t width, std::uint32_t height);
+    void deliver(GstBuffer* frame, GstClockTime capture);
 
     StreamOptions options_;
+    RawFormat input_ = RawFormat::bgrx;
     ErrorHandler on_error_;
     ConsumersChanged on_consumers_changed_;
     std::optional<EncoderChoice> encoder_;

@@ -152,24 +152,42 @@ protected:
         return text;
     }
 
+    static std::unique_ptr<ChildProcess> start_gl(std::vector<std::string> extra,
+                                                  std::string* no_gl);
+    static void check_matroska_recording(ChildProcess& service, const fs::path& file);
+
     static std::vector<std::uint32_t>* reference_;
     fs::path dir_;
 };
 
 std::vector<std::uint32_t>* ServiceStreams::reference_ = nullptr;
 
+// Starts fbexportd with `extra` and --convert gl, or says why it cannot: no
+// GL path on this machine (the caller skips).
+std::unique_ptr<ChildProcess> ServiceStreams::start_gl(std::vector<std::string> extra,
+                                                       std::string* no_gl) {
+    extra.insert(extra.end(), {"--convert", "gl"});
+    auto process = std::make_unique<ChildProcess>(command(std::move(extra)));
+    if (!process->wait_for_log("ready", 20s)) {
+        if (process->log().find("no GL path") != std::string::npos) {
+            *no_gl = process->log();
+            return nullptr;
+        }
+        ADD_FAILURE() << process->log();
+    }
+    return process;
+}
+
 // A recording finalised by SIGINT: its size and frame rate as
 // gst-discoverer-1.0 reads them, and every frame the demo's picture.
-TEST_F(ServiceStreams, MatroskaRecordingIsTheDemoAtItsSizeAndRate) {
-    const fs::path file = dir_ / "desktop.mkv";
-    auto service = start({"--record", file.string()});
+void ServiceStreams::check_matroska_recording(ChildProcess& service, const fs::path& file) {
     // Animating, then still: a frame when it stops and one a second after.
     std::this_thread::sleep_for(until_still + 1800ms);
-    EXPECT_EQ(service->stop(SIGINT), 0) << service->log();
-    const StreamLine line = stream_line(service->log(), "record " + file.string());
-    EXPECT_TRUE(line.found) << service->log();
-    EXPECT_GE(line.frames, 10u) << service->log();
-    EXPECT_EQ(line.dropped, 0u) << service->log();
+    EXPECT_EQ(service.stop(SIGINT), 0) << service.log();
+    const StreamLine line = stream_line(service.log(), "record " + file.string());
+    EXPECT_TRUE(line.found) << service.log();
+    EXPECT_GE(line.frames, 10u) << service.log();
+    EXPECT_EQ(line.dropped, 0u) << service.log();
 
     EXPECT_TRUE(is_video(discover(file.string()), width, height, "30/1"));
 
@@ -187,6 +205,34 @@ TEST_F(ServiceStreams, MatroskaRecordingIsTheDemoAtItsSizeAndRate) {
     EXPECT_GE(still, 2) << "frames of the still desktop";
     EXPECT_EQ(std::uint64_t(still + animating), line.frames)
         << "every frame sent must be in the file";
+}
+
+TEST_F(ServiceStreams, MatroskaRecordingIsTheDemoAtItsSizeAndRate) {
+    const fs::path file = dir_ / "desktop.mkv";
+    auto service = start({"--record", file.string()});
+    check_matroska_recording(*service, file);
+    // BGRx from the CPU path: the pipeline's videoconvert makes the encoder's 4:2:0.
+    EXPECT_NE(service->log().find("videoconvert converts BGRx to"), std::string::npos)
+        << service->log();
+}
+
+// With the GL path the encoder's NV12 is made once, on the GL side, cursor
+// and all, and reaches x264enc without any conversion on the CPU; the file
+// decodes to the same pictures.
+TEST_F(ServiceStreams, GlPathRecordsNv12StraightIntoTheEncoder) {
+    const fs::path file = dir_ / "desktop.mkv";
+    std::string no_gl;
+    auto service = start_gl({"--record", file.string(), "--encoder", "x264enc"}, &no_gl);
+    if (!service) {
+        GTEST_SKIP() << "no GL path on this machine: " << no_gl;
+    }
+    check_matroska_recording(*service, file);
+    const std::string log = service->log();
+    EXPECT_NE(log.find("streams get NV12 from the GL path"), std::string::npos) << log;
+    EXPECT_NE(log.find("record " + file.string() + ": frames reach x264enc as NV12, no conversion"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("videoconvert converts"), std::string::npos) << log;
 }
 
 // MP4 keeps its index at the end: only an EOS on SIGTERM makes it playable.
@@ -220,6 +266,33 @@ TEST_F(ServiceStreams, RtspClientPlaysTheDemo) {
     // Stopping with a client playing closes it cleanly.
     EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();
     EXPECT_TRUE(stream_line(service->log(), "rtsp /desktop client 1").found) << service->log();
+}
+
+// An RTSP client of the GL path gets the same pictures, from NV12 the
+// encoder takes as it is.
+TEST_F(ServiceStreams, GlPathRtspClientPlaysTheDemoFromNv12) {
+    const std::uint16_t port = free_loopback_port();
+    std::string no_gl;
+    auto service = start_gl({"--rtsp", "127.0.0.1:" + std::to_string(port)}, &no_gl);
+    if (!service) {
+        GTEST_SKIP() << "no GL path on this machine: " << no_gl;
+    }
+    const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/desktop";
+    std::this_thread::sleep_for(until_still);
+    std::string error;
+    PipelinePtr client = launch("rtspsrc location=" + url +
+                                    " latency=0 ! decodebin ! videoconvert ! "
+                                    "video/x-raw,format=BGRx ! appsink name=sink sync=false",
+                                &error);
+    ASSERT_TRUE(client) << error;
+    ASSERT_NE(gst_element_set_state(client.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+    EXPECT_EQ(expect_reference_frames(client.get(), 2, 10 * GST_SECOND), 2)
+        << bus_errors(client.get()) << service->log();
+    gst_element_set_state(client.get(), GST_STATE_NULL);
+    EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();
+    EXPECT_NE(service->log().find("rtsp /desktop client 1: frames reach"), std::string::npos)
+        << service->log();
+    EXPECT_NE(service->log().find("as NV12, no conversion"), std::string::npos) << service->log();
 }
 
 TEST_F(ServiceStreams, RtspWithCredentialsNeedsThem) {
