@@ -6,6 +6,8 @@
 //     brackets), glass-to-encoded latency (from the source's poll to the
 //     encoded buffer leaving the encoder) median and 99th percentile, and
 //     dropped frames, all from the service's own stop statistics.
+//     Then the same with --convert gl, where the GL path makes the
+//     encoder's NV12 (left out, saying why, where there is no GL path).
 //  2. The same animation into an encoder made too slow on purpose
 //     (--gst-pipeline with x264enc speed-preset=veryslow): how many frames the
 //     service dropped, and its peak memory against phase 1's, which shows the
@@ -128,6 +130,20 @@ int main(int argc, char** argv) {
     std::printf("  glass-to-encoded    median %.1f ms, p99 %.1f ms\n", normal.median_ms,
                 normal.p99_ms);
     std::printf("  peak memory         %.0f MiB\n", normal.peak_mib);
+
+    const Phase gl = run({"--encoder", "x264enc", "--record", file.string(), "--convert", "gl"},
+                         "record " + file.string(), seconds);
+    std::filesystem::remove(file);
+    if (gl.ok) {
+        std::printf("the same with --convert gl (the GL path makes the encoder's NV12)\n");
+        std::printf("  sustained rate      %.1f frames/s encoded (%lu frames, %lu dropped)\n",
+                    double(gl.encoded) / (gl.seconds + 1.0), gl.frames, gl.dropped);
+        std::printf("  fbexportd CPU       %.0f%% of one core (x%.2f of the CPU path's)\n",
+                    gl.cpu_percent, gl.cpu_percent / normal.cpu_percent);
+        std::printf("  glass-to-encoded    median %.1f ms, p99 %.1f ms\n", gl.median_ms, gl.p99_ms);
+    } else {
+        std::printf("--convert gl left out (no GL path, see above)\n");
+    }
 
     const Phase slow =
         run({"--gst-pipeline",
