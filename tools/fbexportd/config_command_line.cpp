@@ -1,6 +1,7 @@
 #include "config_command_line.hpp"
 
 #include "config_file.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace fbx::cli {
 namespace {
@@ -73,12 +74,24 @@ ServiceConfig ConfigCommandLine::config(const ServiceConfig& command_line) const
     take("record", o.record, d.streams.record);
     take("rtp", o.rtp, d.streams.rtp);
     take("rtsp", o.rtsp, d.streams.rtsp);
+    take("rtsp-path", o.rtsp_path, d.rtsp_path);
     take("gst-pipeline", o.pipeline_tail, d.streams.pipeline_tail);
     take("vnc-password-file", o.vnc_password, d.vnc.password);
     take("encoder", o.encoder, d.streams.encoder);
     take("rtsp-credentials-file", o.rtsp_credentials, d.streams.rtsp_credentials);
     take("stream-fps", o.stream_fps, d.streams.fps);
-    return apply_overrides(std::move(config), o);
+    config = apply_overrides(std::move(config), o);
+    // The file's mounts were checked, but --rtsp and --rtsp-path may move
+    // its first display onto another's mount.
+    try {
+        RtspMountPlan::of(config);
+    } catch (const RtspMountError& e) {
+        throw ConfigError(*file_, 0, 0,
+                          std::string(e.what()) +
+                              ", the first as the command line's --rtsp and --rtsp-path say; give "
+                              "it another --rtsp-path");
+    }
+    return config;
 }
 
 }  // namespace fbx::cli

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "encoders/stream_pipelines.hpp"
 #include "encoders/video_encoder_choice.hpp"
 #include "fbexport/vgpu_locator.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace fbx {
 namespace {
@@ -76,12 +78,15 @@ private:
                              std::optional<std::uint16_t> default_port) const;
     std::string secret_of(const toml::node& node, std::string_view name) const;
     void claim(const ListenAddress& address, std::string what, const toml::node& where);
+    void share_rtsp(const ListenAddress& address, const std::optional<RtspCredentials>& credentials,
+                    const toml::node& where);
+    void mount(const toml::table& table, const DisplayConfig& display);
 
     void read_display(const toml::table& table, ServiceConfig& config);
     void read_source(const toml::table& table, DisplayConfig& display);
     void read_vnc(const toml::table& table, ListenAddress& address,
                   std::optional<std::string>& password, std::string_view name);
-    void read_streams(const toml::table& table, StreamOptions& streams);
+    void read_streams(const toml::table& table, DisplayConfig& display);
     void read_all_vgpus(const toml::table& table, ServiceConfig& config);
     void read_security(const toml::table& table, NetworkPolicy& network);
     std::string path_of(const toml::node& node, std::string_view name) const;
@@ -92,6 +97,12 @@ private:
     std::vector<Listener> listeners_;
     std::vector<std::pair<std::string, toml::source_position>> uuids_;  // lower case
     std::optional<toml::source_position> all_vgpus_at_;
+    // Displays on one RTSP address share its server, so its credentials,
+    // and each needs a mount of its own there.
+    std::map<std::string, std::pair<std::optional<RtspCredentials>, toml::source_position>>
+        rtsp_shared_;  // by address
+    RtspMountPlan mounts_;
+    std::vector<toml::source_position> displays_at_;  // each listed display's
 };
 
 void ConfigReader::check_keys(const toml::table& table, std::string_view name,
@@ -243,6 +254,9 @@ void ConfigReader::read_security(const toml::table& table, NetworkPolicy& networ
 
 void ConfigReader::claim(const ListenAddress& address, std::string what, const toml::node& where) {
     for (const Listener& l : listeners_) {
+        if (what == "RTSP" && l.what == "RTSP" && l.address == address) {
+            continue;  // one server, a mount each (share_rtsp, mount)
+        }
         if (l.address.port == address.port &&
             (l.address.host == address.host || is_wildcard(l.address) || is_wildcard(address))) {
             fail(where.source(), what + " port " + std::to_string(address.port) +
@@ -252,6 +266,44 @@ void ConfigReader::claim(const ListenAddress& address, std::string what, const t
         }
     }
     listeners_.push_back({address, std::move(what), where.source().begin});
+}
+
+void ConfigReader::share_rtsp(const ListenAddress& address,
+                              const std::optional<RtspCredentials>& credentials,
+                              const toml::node& where) {
+    const auto [it, first] =
+        rtsp_shared_.try_emplace(address.to_string(), credentials, where.source().begin);
+    if (!first && it->second.first != credentials) {
+        fail(where.source(),
+             "RTSP on " + address.to_string() +
+                 " is served already, with other credentials, as line " +
+                 std::to_string(it->second.second.line) +
+                 " says; displays sharing an RTSP address share its credentials_file");
+    }
+}
+
+// The display's mount on its RTSP server, refused here when another display
+// on the address has it already.
+void ConfigReader::mount(const toml::table& table, const DisplayConfig& display) {
+    const toml::node* where = &table;
+    if (const toml::table* streams = table["streams"].as_table()) {
+        if (const toml::table* rtsp = (*streams)["rtsp"].as_table()) {
+            where = rtsp->get("path") ? rtsp->get("path") : rtsp;
+        }
+    }
+    displays_at_.push_back(table.source().begin);
+    try {
+        mounts_.add(display);
+    } catch (const RtspMountError& e) {
+        if (!e.other()) {
+            fail(where->source(), std::string("streams.rtsp.path: ") + e.what());
+        }
+        fail(where->source(), "RTSP mount " + e.path() + " on " +
+                                  display.streams.rtsp->to_string() +
+                                  " is already the display's at line " +
+                                  std::to_string(displays_at_.at(*e.other()).line) +
+                                  "; give one of them its own streams.rtsp.path");
+    }
 }
 
 void ConfigReader::read_source(const toml::table& table, DisplayConfig& display) {
@@ -300,7 +352,8 @@ void ConfigReader::read_vnc(const toml::table& table, ListenAddress& address,
     }
 }
 
-void ConfigReader::read_streams(const toml::table& table, StreamOptions& streams) {
+void ConfigReader::read_streams(const toml::table& table, DisplayConfig& display) {
+    StreamOptions& streams = display.streams;
     check_keys(table, "streams", {"encoder", "record", "rtp", "rtsp", "fps", "pipeline"});
     std::optional<VideoCodec> forced_codec;
     if (const toml::node* node = table.get("encoder")) {
@@ -337,9 +390,17 @@ void ConfigReader::read_streams(const toml::table& table, StreamOptions& streams
     }
     if (const toml::node* node = table.get("rtsp")) {
         const toml::table& rtsp = table_of(*node, "streams.rtsp");
-        check_keys(rtsp, "streams.rtsp", {"address", "port", "credentials_file"});
+        check_keys(rtsp, "streams.rtsp", {"address", "port", "credentials_file", "path"});
         streams.rtsp = address_of(rtsp, "streams.rtsp", std::nullopt);
         claim(*streams.rtsp, "RTSP", rtsp.get("port") ? *rtsp.get("port") : *node);
+        if (const toml::node* path = rtsp.get("path")) {
+            display.rtsp_path = string_of(*path, "streams.rtsp.path");
+            try {
+                RtspMountPlan::check_path(*display.rtsp_path);
+            } catch (const Error& e) {
+                fail(path->source(), std::string("streams.rtsp.path: ") + e.what());
+            }
+        }
         if (const toml::node* file = rtsp.get("credentials_file")) {
             const std::string line = secret_of(*file, "streams.rtsp.credentials_file");
             const auto colon = line.find(':');
@@ -354,6 +415,8 @@ void ConfigReader::read_streams(const toml::table& table, StreamOptions& streams
                  "RTSP off loopback (" + streams.rtsp->to_string() +
                      ") requires a user and password: add streams.rtsp.credentials_file");
         }
+        const toml::node* file = rtsp.get("credentials_file");
+        share_rtsp(*streams.rtsp, streams.rtsp_credentials, file ? *file : *node);
     }
     if (const toml::node* node = table.get("fps")) {
         streams.fps = static_cast<std::uint32_t>(integer_of(*node, "streams.fps", 1, max_fps));
@@ -403,6 +466,11 @@ void ConfigReader::read_all_vgpus(const toml::table& table, ServiceConfig& confi
         }
         const toml::node& rtsp_node = *streams.get("rtsp");
         const toml::table& rtsp = table_of(rtsp_node, "streams.rtsp");
+        if (const toml::node* path = rtsp.get("path")) {
+            fail(path->source(),
+                 "streams.rtsp.path is not available with vgpu = \"all\": each vGPU is "
+                 "mounted at /vgpu/UUID; list the vGPUs by UUID to give one a path");
+        }
         check_keys(rtsp, "streams.rtsp with vgpu = \"all\"", {"address", "port"});
         all.rtsp = address_of(rtsp, "streams.rtsp", std::nullopt);
         if (!all.rtsp->is_loopback()) {
@@ -411,6 +479,7 @@ void ConfigReader::read_all_vgpus(const toml::table& table, ServiceConfig& confi
                  "listen on loopback or list the vGPUs by UUID");
         }
         claim(*all.rtsp, "RTSP", *rtsp.get("port"));
+        share_rtsp(*all.rtsp, std::nullopt, rtsp_node);
     }
     config.all_vgpus = all;
 }
@@ -451,8 +520,9 @@ void ConfigReader::read_display(const toml::table& table, ServiceConfig& config)
         claim(*display.http, "http", *http.get("port"));
     }
     if (const toml::node* node = table.get("streams")) {
-        read_streams(table_of(*node, "streams"), display.streams);
+        read_streams(table_of(*node, "streams"), display);
     }
+    mount(table, display);
     config.displays.push_back(std::move(display));
 }
 
@@ -665,6 +735,7 @@ ServiceConfig apply_overrides(ServiceConfig config, const ConfigOverrides& overr
         replace(first.streams.record, o.record);
         replace(first.streams.rtp, o.rtp);
         replace(first.streams.rtsp, o.rtsp);
+        replace(first.rtsp_path, o.rtsp_path);
         replace(first.streams.pipeline_tail, o.pipeline_tail);
     }
     for (DisplayConfig& d : config.displays) {

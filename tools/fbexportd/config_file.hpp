@@ -49,7 +49,7 @@ ServiceConfig load_config_file(const std::string& path);
 
 // What the command line gave besides --config, each value replacing the
 // file's, the way the same option acts on the command line alone: an output
-// (--vnc, --http, --record, --rtp, --rtsp, --gst-pipeline) is the first
+// (--vnc, --http, --record, --rtp, --rtsp, --rtsp-path, --gst-pipeline) is the first
 // display's (one, the demo, is added when the file has none but vgpu =
 // "all"); --vnc-password-file, --encoder, --rtsp-credentials-file and
 // --stream-fps are every display's. A reload applies them again to the
@@ -62,6 +62,7 @@ struct ConfigOverrides {
     std::optional<std::string> record;
     std::optional<RtpDestination> rtp;
     std::optional<ListenAddress> rtsp;
+    std::optional<std::string> rtsp_path;
     std::optional<std::string> pipeline_tail;
     // Every display's (encoder and credentials where they have a use):
     std::optional<std::string> vnc_password;

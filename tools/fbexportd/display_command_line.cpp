@@ -5,6 +5,7 @@
 
 #include "command_line.hpp"
 #include "fbexport/error.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace fbx::cli {
 namespace {
@@ -80,8 +81,9 @@ std::string_view DisplayCommandLine::help() {
            "                            --rtsp given with no --source serves them all, at\n"
            "                            rtsp://ADDR:PORT/vgpu/UUID\n"
            "Options that name an output (--vnc, --http, --record, --rtp, --rtsp,\n"
-           "--gst-pipeline) belong to the display of the --source before them; given\n"
-           "before any --source, to the first display. The others apply to every display.\n";
+           "--rtsp-path, --gst-pipeline) belong to the display of the --source before\n"
+           "them; given before any --source, to the first display. The others apply to\n"
+           "every display.\n";
 }
 
 DisplayCommandLine::Display& DisplayCommandLine::current() {
@@ -144,6 +146,11 @@ ServiceConfig DisplayCommandLine::config(ConvertMode convert) const {
             // makes sense for many vGPUs (a mount each).
             const Display& d = displays_.front();
             const StreamOptions s = d.streams.merged(shared_);
+            if (d.streams.rtsp_path()) {
+                throw UsageError(
+                    "--rtsp-path: with --all-vgpus and no --source every vGPU is mounted at "
+                    "/vgpu/UUID; give --rtsp-path to a --source display");
+            }
             if (d.vnc || d.http || s.record || s.rtp || s.pipeline_tail) {
                 throw UsageError(
                     "--all-vgpus: " + d.given.front() +
@@ -177,6 +184,11 @@ ServiceConfig DisplayCommandLine::config(ConvertMode convert) const {
         display.vnc.password = password_;
         display.http = d.http;
         display.streams = d.streams.merged(shared_);
+        display.rtsp_path = d.streams.rtsp_path();
+        if (display.rtsp_path && !display.streams.rtsp) {
+            throw UsageError("--rtsp-path: " + display.source.to_string() +
+                             " has no --rtsp to mount; give both to the display");
+        }
         all_streams.push_back(display.streams);
         if (!vnc_addresses.insert(std::to_string(display.vnc.address.port)).second) {
             throw UsageError("--vnc: two displays on port " +
@@ -202,6 +214,12 @@ ServiceConfig DisplayCommandLine::config(ConvertMode convert) const {
         all_streams.push_back(StreamCommandLine().merged(shared_));
     }
     StreamCommandLine::validate(all_streams);
+    try {
+        RtspMountPlan::of(config);
+    } catch (const RtspMountError& e) {
+        throw UsageError("--rtsp-path: " + std::string(e.what()) +
+                         (e.other() ? "; give one of them its own --rtsp-path" : ""));
+    }
     return config;
 }
 

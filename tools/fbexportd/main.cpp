@@ -21,6 +21,7 @@
 #include "fbexport/event_loop.hpp"
 #include "fbexport/log.hpp"
 #include "process_user.hpp"
+#include "rtsp_mount_plan.hpp"
 #include "security_command_line.hpp"
 #include "served_displays.hpp"
 #include "service_notifier.hpp"
@@ -243,11 +244,15 @@ void reload(const Options& opts, ServedDisplays& served, ServiceNotifier& notifi
 int check(const Options& opts) {
     std::cout << (opts.config_file.file() ? *opts.config_file.file() : "the command line")
               << ": valid";
-    for (const DisplayConfig& d : opts.config.displays) {
+    const auto mounts = RtspMountPlan::of(opts.config);
+    for (std::size_t i = 0; i < opts.config.displays.size(); ++i) {
+        const DisplayConfig& d = opts.config.displays[i];
         std::cout << "\n  " << d.source.to_string() << ": VNC " << d.vnc.address.to_string()
                   << (d.vnc.password ? " (password)" : "")
                   << (d.http ? ", http " + d.http->to_string() : "")
-                  << (d.streams.any() ? ", streams" : "");
+                  << (d.streams.any() ? ", streams" : "")
+                  << (mounts[i] ? ", RTSP rtsp://" + d.streams.rtsp->to_string() + *mounts[i]
+                                : std::string());
     }
     if (const auto& all = opts.config.all_vgpus) {
         std::cout << "\n  every vGPU: VNC from " << all->vnc_base.to_string()

@@ -4,6 +4,7 @@
 
 #include "fbexport/error.hpp"
 #include "fbexport/log.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace fbx {
 namespace {
@@ -21,14 +22,10 @@ ServedDisplays::~ServedDisplays() {
     displays_.clear();
 }
 
-std::string ServedDisplays::rtsp_path(const cli::SourceSpec& source) {
-    return source.kind == cli::SourceSpec::Kind::demo ? "/desktop" : "/vgpu/" + source.uuid;
-}
-
 std::vector<ServedDisplay*> ServedDisplays::displays() {
     std::vector<ServedDisplay*> all;
     for (auto& d : displays_) {
-        all.push_back(d.get());
+        all.push_back(d.display.get());
     }
     for (auto& [uuid, d] : automatic_) {
         all.push_back(d.get());
@@ -37,7 +34,7 @@ std::vector<ServedDisplay*> ServedDisplays::displays() {
 }
 
 std::optional<std::string> ServedDisplays::failure() const {
-    for (const auto& d : displays_) {
+    for (const auto& [d, mount] : displays_) {
         if (d->service().failure()) {
             return d->name() + ": " + *d->service().failure();
         }
@@ -57,6 +54,9 @@ bool ServedDisplays::configured(const std::string& uuid) const {
 }
 
 void ServedDisplays::apply(const ServiceConfig& config) {
+    // Before anything stops: a clash is the configuration's mistake, and the
+    // second display must never take the first one's mount.
+    const std::vector<std::optional<std::string>> mounts = RtspMountPlan::of(config);
     // Both hold for every display: a change restarts them all.
     if (config.convert != config_.convert || config.network != config_.network) {
         automatic_.clear();
@@ -64,19 +64,20 @@ void ServedDisplays::apply(const ServiceConfig& config) {
     }
     // Unchanged displays are kept, each matched once (two equal demo
     // entries are two displays).
-    std::vector<std::unique_ptr<ServedDisplay>> next(config.displays.size());
+    std::vector<Configured> next(config.displays.size());
     for (std::size_t i = 0; i < config.displays.size(); ++i) {
         for (auto& running : displays_) {
-            if (running && running->config() == config.displays[i]) {
+            if (running.display && running.display->config() == config.displays[i] &&
+                running.mount == mounts[i]) {
                 next[i] = std::move(running);
                 break;
             }
         }
     }
     for (auto& gone : displays_) {
-        if (gone) {
-            log(LogLevel::info, component) << "no longer serving " << gone->name();
-            gone.reset();
+        if (gone.display) {
+            log(LogLevel::info, component) << "no longer serving " << gone.display->name();
+            gone.display.reset();
         }
     }
     displays_.clear();
@@ -96,21 +97,21 @@ void ServedDisplays::apply(const ServiceConfig& config) {
 
     std::string errors;
     for (std::size_t i = 0; i < next.size(); ++i) {
-        if (!next[i]) {
+        if (!next[i].display) {
             try {
-                next[i] = start(config.displays[i]);
+                next[i] = {start(config.displays[i], mounts[i]), mounts[i]};
             } catch (const Error& e) {
                 errors += "\n  " + config.displays[i].source.to_string() + " on " +
                           config.displays[i].vnc.address.to_string() + ": " + e.what();
             }
         }
-        if (next[i]) {
+        if (next[i].display) {
             displays_.push_back(std::move(next[i]));
         }
     }
     const bool needs_watch =
         config_.all_vgpus || std::any_of(displays_.begin(), displays_.end(),
-                                         [](const auto& d) { return d->shows_vgpu(); });
+                                         [](const auto& d) { return d.display->shows_vgpu(); });
     if (needs_watch) {
         try {
             ensure_watch();
@@ -139,10 +140,11 @@ void ServedDisplays::ensure_watch() {
     }
 }
 
-std::unique_ptr<ServedDisplay> ServedDisplays::start(const DisplayConfig& display) {
+std::unique_ptr<ServedDisplay> ServedDisplays::start(const DisplayConfig& display,
+                                                     const std::optional<std::string>& path) {
     RtspMount mount;
-    mount.path = rtsp_path(display.source);
     if (display.streams.rtsp) {
+        mount.path = path.value();
         // One server per address, whichever display asked first.
         const std::string key = display.streams.rtsp->to_string();
         SharedRtsp& shared = rtsp_servers_[key];
@@ -203,11 +205,11 @@ void ServedDisplays::serve_automatically(const std::string& uuid) {
     display.vnc.password = all.vnc_password;
     display.streams.rtsp = all.rtsp;
     display.streams.rtsp_credentials = all.rtsp_credentials;
-    automatic_[uuid] = start(display);
+    automatic_[uuid] = start(display, RtspMountPlan().add(display));
 }
 
 void ServedDisplays::device_changed(const std::string& uuid) {
-    for (auto& d : displays_) {
+    for (auto& [d, mount] : displays_) {
         if (d->shows_vgpu() && d->uuid() == uuid) {
             d->device_changed();
         }

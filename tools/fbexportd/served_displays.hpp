@@ -18,7 +18,8 @@ namespace fbx {
 // configuration's displays, and with all_vgpus every vGPU present or
 // appearing later. One watch on /dev/vgpu tells the displays of absent
 // vGPUs when to look again; displays sharing an RTSP address share one
-// server, a mount each ("/desktop" for the demo, "/vgpu/<uuid>" for a vGPU).
+// server, a mount each (as RtspMountPlan says: the display's rtsp_path, else
+// "/desktop", "/desktop-2", ... for the demos, "/vgpu/<uuid>" for a vGPU).
 class ServedDisplays {
 public:
     ServedDisplays(EventLoop& loop, DisplaySettings settings);
@@ -34,7 +35,9 @@ public:
     // while the process lives (and all_vgpus stays the same). A different
     // convert mode restarts every display. What cannot start is skipped
     // and reported together in the fbx::Error thrown at the end; the rest of
-    // the configuration is served.
+    // the configuration is served. A configuration where two displays want
+    // one RTSP mount is refused as a whole (RtspMountError) before anything
+    // changes. A display whose mount moves (a demo before it went) restarts.
     void apply(const ServiceConfig& config);
     const ServiceConfig& config() const { return config_; }
 
@@ -44,11 +47,15 @@ public:
     // Why a display's stream failed (which also stops the loop), if one did.
     std::optional<std::string> failure() const;
 
-    // The RTSP mount of a display's stream: "/desktop" or "/vgpu/<uuid>".
-    static std::string rtsp_path(const cli::SourceSpec& source);
-
 private:
-    std::unique_ptr<ServedDisplay> start(const DisplayConfig& display);
+    // A display of the configuration and where its RTSP stream is mounted.
+    struct Configured {
+        std::unique_ptr<ServedDisplay> display;
+        std::optional<std::string> mount;
+    };
+
+    std::unique_ptr<ServedDisplay> start(const DisplayConfig& display,
+                                         const std::optional<std::string>& mount);
     void device_changed(const std::string& uuid);
     // With all_vgpus: serves `uuid` on its port, unless a configured
     // display serves it already. Throws like start().
@@ -60,7 +67,7 @@ private:
     EventLoop& loop_;
     DisplaySettings settings_;
     ServiceConfig config_;
-    std::vector<std::unique_ptr<ServedDisplay>> displays_;             // the configuration's
+    std::vector<Configured> displays_;                                 // the configuration's
     std::map<std::string, std::unique_ptr<ServedDisplay>> automatic_;  // all_vgpus', by UUID
     std::map<std::string, std::uint16_t> automatic_ports_;
     std::unique_ptr<VgpuDeviceWatch> watch_;

@@ -26,6 +26,9 @@ struct DisplayConfig {
     VncOptions vnc;                     // address, password, desktop name
     std::optional<ListenAddress> http;  // noVNC + WebSocket, if asked for
     StreamOptions streams;              // record / rtp / rtsp / pipeline tail
+    // The mount on streams.rtsp's server asked for; without one the
+    // source's (RtspMountPlan: /desktop, /desktop-2, ..., /vgpu/UUID).
+    std::optional<std::string> rtsp_path;
 
     bool operator==(const DisplayConfig&) const = default;
 };

@@ -8,6 +8,7 @@
 #include "encoders/stream_pipelines.hpp"
 #include "encoders/video_encoder_choice.hpp"
 #include "fbexport/error.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace fbx::cli {
 namespace {
@@ -20,6 +21,7 @@ enum Id : int {
     rtsp_credentials,
     gst_pipeline,
     stream_fps,
+    rtsp_path_id,
 };
 
 std::string encoder_list() {
@@ -46,6 +48,7 @@ std::vector<option> StreamCommandLine::options() {
         {"record", required_argument, nullptr, record},
         {"rtp", required_argument, nullptr, rtp},
         {"rtsp", required_argument, nullptr, rtsp},
+        {"rtsp-path", required_argument, nullptr, rtsp_path_id},
         {"rtsp-credentials-file", required_argument, nullptr, rtsp_credentials},
         {"gst-pipeline", required_argument, nullptr, gst_pipeline},
         {"stream-fps", required_argument, nullptr, stream_fps},
@@ -72,9 +75,14 @@ std::string_view StreamCommandLine::help() {
            "  --rtsp ADDR:PORT          serve RTSP on ADDR:PORT: the demo at\n"
            "                            rtsp://ADDR:PORT/desktop, a vGPU at\n"
            "                            rtsp://ADDR:PORT/vgpu/UUID (displays on one address\n"
-           "                            share its server), e.g. --rtsp 127.0.0.1:8554, played by\n"
-           "                            gst-play-1.0 rtsp://127.0.0.1:8554/desktop. Listening\n"
-           "                            off loopback requires --rtsp-credentials-file\n"
+           "                            share its server; further demos get /desktop-2,\n"
+           "                            /desktop-3, ... in order), e.g. --rtsp 127.0.0.1:8554,\n"
+           "                            played by gst-play-1.0 rtsp://127.0.0.1:8554/desktop.\n"
+           "                            Listening off loopback requires --rtsp-credentials-file\n"
+           "  --rtsp-path PATH          mount the display's --rtsp stream at PATH instead:\n"
+           "                            '/' and names of letters, digits, '-', '_', '.', '~',\n"
+           "                            e.g. --rtsp-path /left for rtsp://ADDR:PORT/left. Two\n"
+           "                            displays on one address cannot have the same path\n"
            "  --rtsp-credentials-file FILE\n"
            "                            require RTSP Digest authentication with USER:PASSWORD\n"
            "                            from the first line of FILE, e.g. a file holding\n"
@@ -89,7 +97,7 @@ std::string_view StreamCommandLine::help() {
 }
 
 bool StreamCommandLine::per_display(int id) {
-    return id == record || id == rtp || id == rtsp || id == gst_pipeline;
+    return id == record || id == rtp || id == rtsp || id == rtsp_path_id || id == gst_pipeline;
 }
 
 StreamOptions StreamCommandLine::merged(const StreamCommandLine& shared) const {
@@ -131,6 +139,14 @@ bool StreamCommandLine::take(int id, const char* value) {
         }
         case rtsp:
             streams_.rtsp = address_option("--rtsp", value);
+            return true;
+        case rtsp_path_id:
+            try {
+                RtspMountPlan::check_path(value);
+            } catch (const Error& e) {
+                throw UsageError(std::string("--rtsp-path: ") + e.what());
+            }
+            rtsp_path_ = value;
             return true;
         case rtsp_credentials: {
             const std::string line = read_secret_file("--rtsp-credentials-file", value);

@@ -2,6 +2,8 @@
 
 #include <getopt.h>
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,7 +12,7 @@
 namespace fbx::cli {
 
 // fbexportd's stream options: --encoder, --record, --rtp, --rtsp,
-// --rtsp-credentials-file, --gst-pipeline, --stream-fps.
+// --rtsp-path, --rtsp-credentials-file, --gst-pipeline, --stream-fps.
 class StreamCommandLine {
 public:
     static constexpr int first_option_id = 2000;
@@ -18,7 +20,7 @@ public:
     static std::string_view help();
 
     // Whether option `id` names one display's stream (--record, --rtp,
-    // --rtsp, --gst-pipeline) rather than how every stream is made
+    // --rtsp, --rtsp-path, --gst-pipeline) rather than how every stream is made
     // (--encoder, --rtsp-credentials-file, --stream-fps).
     static bool per_display(int id);
 
@@ -33,9 +35,13 @@ public:
     // This display's streams (`this` took its per-display options) made the
     // way `shared` says (it took the others).
     StreamOptions merged(const StreamCommandLine& shared) const;
+    // --rtsp-path: where the display's --rtsp stream is mounted, if given
+    // (a display's, not a stream's option: StreamOptions has no mount).
+    const std::optional<std::string>& rtsp_path() const { return rtsp_path_; }
 
 private:
     StreamOptions streams_;
+    std::optional<std::string> rtsp_path_;
 };
 
 }  // namespace fbx::cli

@@ -67,6 +67,35 @@ TEST_F(ConfigCommandLineTest, SourceReplacesTheFilesDisplays) {
     EXPECT_EQ(config.convert, ConvertMode::cpu);  // --convert not given: the file's
 }
 
+// --rtsp and --rtsp-path replace the first display's, and what they make
+// is checked as the file is: never two displays on one mount.
+TEST_F(ConfigCommandLineTest, RtspPathOverridesTheFirstDisplaysButNeverClashes) {
+    std::ofstream(path_) << "[[display]]\ndemo = true\n"
+                            "[[display]]\ndemo = true\nvnc.port = 5901\n"
+                            "streams.rtsp = { port = 8554, path = \"/right\" }\n";
+    cli_.given("rtsp");
+    cli_.given("rtsp-path");
+    ServiceConfig command_line = this->command_line(5900, ConvertMode::automatic);
+    command_line.displays[0].streams.rtsp = ListenAddress{"127.0.0.1", 8554, false};
+    command_line.displays[0].rtsp_path = "/left";
+    const ServiceConfig config = cli_.config(command_line);
+    ASSERT_EQ(config.displays.size(), 2u);
+    EXPECT_EQ(config.displays[0].rtsp_path, "/left");
+    EXPECT_EQ(config.displays[0].streams.rtsp, command_line.displays[0].streams.rtsp);
+
+    command_line.displays[0].rtsp_path = "/right";
+    try {
+        cli_.config(command_line);
+        FAIL() << "two displays on /right";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.file(), path_);
+        EXPECT_NE(e.reason().find("two displays want RTSP mount /right on 127.0.0.1:8554"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(e.reason().find("give it another --rtsp-path"), std::string::npos) << e.what();
+    }
+}
+
 TEST_F(ConfigCommandLineTest, ReadsTheFileAgainEachTime) {
     EXPECT_EQ(cli_.config(command_line(5900, ConvertMode::automatic)).displays.size(), 2u);
     std::ofstream(path_) << "[[display]]\ndemo = true\n";

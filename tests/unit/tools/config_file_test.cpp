@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include "rtsp_mount_plan.hpp"
+
 namespace fbx {
 namespace {
 
@@ -151,6 +153,26 @@ std::string display(const std::string& body) {
 
 const std::string vgpu_a = std::string("vgpu = \"") + uuid_a + "\"\n";
 
+// Displays on one RTSP address, vgpu = "all" among them, share its server:
+// no port clash, a mount each.
+TEST(ConfigFile, DisplaysShareAnRtspAddressAMountEach) {
+    const ServiceConfig config =
+        parse(display("demo = true\nstreams.rtsp = { port = 8554 }\n") +
+              display("demo = true\nvnc.port = 5901\nstreams.rtsp = { port = 8554, path = "
+                      "\"/right\" }\n") +
+              display("demo = true\nvnc.port = 5902\nstreams.rtsp = { port = 8554 }\n") +
+              display(vgpu_a + "vnc.port = 5903\nstreams.rtsp = { port = 8554 }\n") +
+              display("vgpu = \"all\"\nvnc.port = 5910\nstreams.rtsp = { port = 8554 }\n"));
+    ASSERT_EQ(config.displays.size(), 4u);
+    EXPECT_FALSE(config.displays[0].rtsp_path);
+    EXPECT_EQ(config.displays[1].rtsp_path, "/right");
+    EXPECT_EQ(RtspMountPlan::of(config),
+              (std::vector<std::optional<std::string>>{"/desktop", "/right", "/desktop-2",
+                                                       std::string("/vgpu/") + uuid_a}));
+    ASSERT_TRUE(config.all_vgpus);
+    EXPECT_EQ(config.all_vgpus->rtsp, config.displays[0].streams.rtsp);
+}
+
 std::vector<BadFile> bad_files() {
     return {
         {"TomlSyntax", display("demo = true\nvnc = { port = }\n"), 3, "}", "value"},
@@ -260,6 +282,38 @@ std::vector<BadFile> bad_files() {
          "convert must be auto, cpu or gl, not 'gpu'"},
         {"PasswordFileMissing", display("demo = true\nvnc.password_file = \"/etc/none\"\n"), 3,
          "\"/etc/none\"", "vnc.password_file: cannot read /etc/none: No such file or directory"},
+        {"RtspPathTwice",
+         display("demo = true\nstreams.rtsp = { port = 8554, path = \"/x\" }\n") +
+             display("demo = true\nvnc.port = 5901\nstreams.rtsp = { port = 8554, path = "
+                     "\"/x\" }\n"),
+         7, "\"/x\"",
+         "RTSP mount /x on 127.0.0.1:8554 is already the display's at line 1; give one of them "
+         "its own streams.rtsp.path"},
+        {"RtspPathTakesALaterDemosDefault",
+         display("demo = true\nstreams.rtsp = { port = 8554, path = \"/desktop\" }\n") +
+             display("demo = true\nvnc.port = 5901\nstreams.rtsp = { port = 8554 }\n"),
+         7, "{", "RTSP mount /desktop on 127.0.0.1:8554 is already the display's at line 1"},
+        {"RtspPathUnsafe",
+         display("demo = true\nstreams.rtsp = { port = 8554, path = \"/a?b\" }\n"), 3, "\"/a?b\"",
+         "streams.rtsp.path: RTSP path '/a?b' may hold letters, digits"},
+        {"RtspPathNotString", display("demo = true\nstreams.rtsp = { port = 8554, path = 1 }\n"), 3,
+         "1 }", "streams.rtsp.path must be a string, not integer"},
+        {"RtspPathUnderVgpu",
+         display("demo = true\nstreams.rtsp = { port = 8554, path = \"/vgpu/x\" }\n"), 3,
+         "\"/vgpu/x\"", "paths under /vgpu/ are the vGPUs' own"},
+        {"RtspSharedWithOtherCredentials",
+         display("demo = true\nstreams.rtsp = { port = 8554, credentials_file = \"/c\" }\n") +
+             display(vgpu_a + "vnc.port = 5901\nstreams.rtsp = { port = 8554 }\n"),
+         7, "{",
+         "RTSP on 127.0.0.1:8554 is served already, with other credentials, as line 3 says"},
+        {"RtspSharedOnTwoHosts",
+         display("demo = true\nstreams.rtsp = { port = 8554 }\n") +
+             display(vgpu_a + "vnc.port = 5901\nstreams.rtsp = { address = \"::\", port = 8554, "
+                              "credentials_file = \"/c\" }\n"),
+         7, "8554", "RTSP port 8554 is already taken by the RTSP listener at line 3"},
+        {"AllWithRtspPath",
+         display("vgpu = \"all\"\nstreams.rtsp = { port = 8554, path = \"/x\" }\n"), 3, "\"/x\"",
+         "streams.rtsp.path is not available with vgpu = \"all\""},
         {"CredentialsWithoutColon",
          display("demo = true\nstreams.rtsp = { port = 8554, credentials_file = \"/nocolon\" }\n"),
          3, "\"/nocolon\"", "the first line must be USER:PASSWORD"},
@@ -403,6 +457,8 @@ TEST(ConfigOverrides, OutputsReplaceTheFirstDisplaysSharedOptionsEveryDisplays) 
     cli.vnc = ListenAddress{"127.0.0.1", 6001, false};
     cli.http = ListenAddress{"127.0.0.1", 6080, false};
     cli.record = "cli.mkv";
+    cli.rtsp = ListenAddress{"127.0.0.1", 8554, false};
+    cli.rtsp_path = "/cli";
     cli.vnc_password = "from-cli";
     cli.encoder = "x264enc";
     cli.stream_fps = 25;
@@ -414,6 +470,7 @@ TEST(ConfigOverrides, OutputsReplaceTheFirstDisplaysSharedOptionsEveryDisplays) 
     EXPECT_EQ(first.vnc.address.port, 6001);
     EXPECT_EQ(first.http, cli.http);
     EXPECT_EQ(first.streams.record, "cli.mkv");
+    EXPECT_EQ(first.rtsp_path, "/cli");
     EXPECT_EQ(first.streams.encoder, "x264enc");
     const DisplayConfig& second = merged.displays[1];
     EXPECT_EQ(second.vnc.address, file.displays[1].vnc.address);
