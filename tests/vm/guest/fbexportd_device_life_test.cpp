@@ -12,9 +12,8 @@
 
 #include "fbexport/placeholder_source.hpp"
 #include "guest_screen.hpp"
-#include "mdev_instance.hpp"
+#include "named_vgpu.hpp"
 #include "service_process.hpp"
-#include "sysfs.hpp"
 #include "vgpu_fixture.hpp"
 #include "vnc_test_client.hpp"
 
@@ -24,59 +23,6 @@ namespace {
 using namespace std::chrono_literals;
 using fbx::test::ChildProcess;
 using fbx::test::VncTestClient;
-
-// A vGPU with a UUID chosen beforehand, so it can be created after the
-// service names it and created again after its removal; plus its guest.
-class NamedVgpu {
-public:
-    NamedVgpu() : uuid_(vgpu::new_uuid()) {}
-    NamedVgpu(const NamedVgpu&) = delete;
-    NamedVgpu& operator=(const NamedVgpu&) = delete;
-    ~NamedVgpu() {
-        try {
-            remove();
-        } catch (const fbx::Error& e) {
-            ADD_FAILURE() << e.what();
-        }
-    }
-
-    const std::string& uuid() const { return uuid_; }
-
-    void create() {
-        vgpu::write_sysfs(vgpu::mdev_type_path(VGPU_MDEV_TYPE_SMALL) + "/create", uuid_);
-        exists_ = true;
-        device_ = std::make_unique<vgpu::VgpuDevice>(uuid_);
-        guest_ = std::make_unique<GuestSurfaces>(*device_);
-    }
-    // As a VMM lets go of the device and the administrator removes it.
-    void remove() {
-        guest_.reset();
-        device_.reset();
-        if (exists_) {
-            vgpu::remove_mdev(uuid_);
-            exists_ = false;
-        }
-    }
-
-    // Draws `pattern` into a 640x400 XRGB8888 surface, shows it and posts
-    // its damage; returns the picture a client must hold.
-    Picture show(vgpu::Pattern pattern, std::uint32_t frame) {
-        const vgpu::PlaneConfig plane =
-            guest_->place(*fbx::find_format("XRGB8888"), *fbx::find_modifier("linear"), 640, 400,
-                          Memory::vram, 0);
-        guest_->draw(plane, pattern, frame);
-        device_->program_plane(VGPU_PLANE_PRIMARY, plane);
-        device_->commit(1u << VGPU_PLANE_PRIMARY);
-        device_->post_full_damage(VGPU_PLANE_PRIMARY);
-        return expected_picture(plane, guest_->bytes(plane));
-    }
-
-private:
-    std::string uuid_;
-    bool exists_ = false;
-    std::unique_ptr<vgpu::VgpuDevice> device_;
-    std::unique_ptr<GuestSurfaces> guest_;
-};
 
 Picture placeholder(const std::string& uuid, std::uint32_t width, std::uint32_t height) {
     return {width, height, fbx::PlaceholderSource::render(width, height, {"VGPU", uuid, "ABSENT"})};
