@@ -68,6 +68,23 @@ inline ElementPtr by_name(GstElement* pipeline, const char* name) {
     return ElementPtr(gst_bin_get_by_name(GST_BIN(pipeline), name));
 }
 
+// `source` (a gst-launch fragment giving encoded video, e.g. "filesrc
+// location=F" or "rtspsrc location=URL latency=0") decoded to BGRx into an
+// unsynchronised appsink named "sink", playing; null, with `error_text`
+// saying why, when it does not parse or start.
+inline PipelinePtr play_decoded(const std::string& source, std::string* error_text) {
+    PipelinePtr pipeline = launch(source +
+                                      " ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! "
+                                      "appsink name=sink sync=false",
+                                  error_text);
+    if (pipeline &&
+        gst_element_set_state(pipeline.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        *error_text = "cannot play " + source;
+        return nullptr;
+    }
+    return pipeline;
+}
+
 // The text of an error message: "message (debug info)".
 inline std::string error_text(GstMessage* message) {
     GError* error = nullptr;

@@ -155,6 +155,7 @@ protected:
     static std::unique_ptr<ChildProcess> start_gl(std::vector<std::string> extra,
                                                   std::string* no_gl);
     static void check_matroska_recording(ChildProcess& service, const fs::path& file);
+    static void expect_rtsp_client_plays_demo(ChildProcess& service, std::uint16_t port);
 
     static std::vector<std::uint32_t>* reference_;
     fs::path dir_;
@@ -192,12 +193,8 @@ void ServiceStreams::check_matroska_recording(ChildProcess& service, const fs::p
     EXPECT_TRUE(is_video(discover(file.string()), width, height, "30/1"));
 
     std::string error;
-    PipelinePtr decode = launch("filesrc location=" + file.string() +
-                                    " ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! "
-                                    "appsink name=sink sync=false",
-                                &error);
+    PipelinePtr decode = play_decoded("filesrc location=" + file.string(), &error);
     ASSERT_TRUE(decode) << error;
-    ASSERT_NE(gst_element_set_state(decode.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     // The file's time starts with the service, a few ms after the demo's.
     int animating = 0;
     const int still = expect_reference_frames(decode.get(), 1000, 10 * GST_SECOND,
@@ -246,26 +243,26 @@ TEST_F(ServiceStreams, Mp4RecordingIsFinalisedOnSigterm) {
     EXPECT_NE(found.output.find("H.264"), std::string::npos) << found.output;
 }
 
+// An RTSP client joining once the demo is still: the first frame at once,
+// then the still desktop's one a second; the service then stops with the
+// client playing, which must close it cleanly.
+void ServiceStreams::expect_rtsp_client_plays_demo(ChildProcess& service, std::uint16_t port) {
+    const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/desktop";
+    EXPECT_NE(service.log().find("serving RTSP at " + url), std::string::npos) << service.log();
+    std::this_thread::sleep_for(until_still);
+    std::string error;
+    PipelinePtr client = play_decoded("rtspsrc location=" + url + " latency=0", &error);
+    ASSERT_TRUE(client) << error;
+    EXPECT_EQ(expect_reference_frames(client.get(), 2, 10 * GST_SECOND), 2)
+        << bus_errors(client.get()) << service.log();
+    EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
+    EXPECT_TRUE(stream_line(service.log(), "rtsp /desktop client 1").found) << service.log();
+}
+
 TEST_F(ServiceStreams, RtspClientPlaysTheDemo) {
     const std::uint16_t port = free_loopback_port();
     auto service = start({"--rtsp", "127.0.0.1:" + std::to_string(port)});
-    const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/desktop";
-    EXPECT_NE(service->log().find("serving RTSP at " + url), std::string::npos) << service->log();
-    std::this_thread::sleep_for(until_still);
-
-    std::string error;
-    PipelinePtr client = launch("rtspsrc location=" + url +
-                                    " latency=0 ! decodebin ! videoconvert ! "
-                                    "video/x-raw,format=BGRx ! appsink name=sink sync=false",
-                                &error);
-    ASSERT_TRUE(client) << error;
-    ASSERT_NE(gst_element_set_state(client.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
-    // The first frame at once, then the still desktop's one a second.
-    EXPECT_EQ(expect_reference_frames(client.get(), 2, 10 * GST_SECOND), 2)
-        << bus_errors(client.get()) << service->log();
-    // Stopping with a client playing closes it cleanly.
-    EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();
-    EXPECT_TRUE(stream_line(service->log(), "rtsp /desktop client 1").found) << service->log();
+    expect_rtsp_client_plays_demo(*service, port);
 }
 
 // An RTSP client of the GL path gets the same pictures, from NV12 the
@@ -277,19 +274,7 @@ TEST_F(ServiceStreams, GlPathRtspClientPlaysTheDemoFromNv12) {
     if (!service) {
         GTEST_SKIP() << "no GL path on this machine: " << no_gl;
     }
-    const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/desktop";
-    std::this_thread::sleep_for(until_still);
-    std::string error;
-    PipelinePtr client = launch("rtspsrc location=" + url +
-                                    " latency=0 ! decodebin ! videoconvert ! "
-                                    "video/x-raw,format=BGRx ! appsink name=sink sync=false",
-                                &error);
-    ASSERT_TRUE(client) << error;
-    ASSERT_NE(gst_element_set_state(client.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
-    EXPECT_EQ(expect_reference_frames(client.get(), 2, 10 * GST_SECOND), 2)
-        << bus_errors(client.get()) << service->log();
-    gst_element_set_state(client.get(), GST_STATE_NULL);
-    EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();
+    expect_rtsp_client_plays_demo(*service, port);
     EXPECT_NE(service->log().find("rtsp /desktop client 1: frames reach"), std::string::npos)
         << service->log();
     EXPECT_NE(service->log().find("as NV12, no conversion"), std::string::npos) << service->log();
@@ -312,13 +297,9 @@ TEST_F(ServiceStreams, RtspWithCredentialsNeedsThem) {
     EXPECT_NE(anonymous.output.find("Unauthorized"), std::string::npos) << anonymous.output;
 
     std::string error;
-    PipelinePtr client = launch("rtspsrc location=" + url +
-                                    " user-id=viewer user-pw=\"s3cret pass\" latency=0 ! "
-                                    "decodebin ! videoconvert ! video/x-raw,format=BGRx ! "
-                                    "appsink name=sink sync=false",
-                                &error);
+    PipelinePtr client = play_decoded(
+        "rtspsrc location=" + url + " user-id=viewer user-pw=\"s3cret pass\" latency=0", &error);
     ASSERT_TRUE(client) << error;
-    ASSERT_NE(gst_element_set_state(client.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     EXPECT_EQ(expect_reference_frames(client.get(), 1, 10 * GST_SECOND), 1)
         << bus_errors(client.get()) << service->log();
     EXPECT_EQ(service->stop(SIGTERM), 0) << service->log();

@@ -20,7 +20,14 @@
 #include "fbexport/error.hpp"
 #include "gst_test_support.hpp"
 
-namespace fbx::test {
+namespace fbx {
+
+// For test names and messages: what gtest prints for a parameter.
+void PrintTo(RawFormat format, std::ostream* os) {
+    *os << (format == RawFormat::nv12 ? "NV12" : "BGRx");
+}
+
+namespace test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -131,12 +138,8 @@ TEST_P(VideoStreamsTest, RecordingDecodesToThePicturesAcrossAModeChange) {
         }
     }
 
-    PipelinePtr decode = launch("filesrc location=" + file.string() +
-                                    " ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! "
-                                    "appsink name=sink sync=false",
-                                &error);
+    PipelinePtr decode = play_decoded("filesrc location=" + file.string(), &error);
     ASSERT_TRUE(decode) << error;
-    ASSERT_NE(gst_element_set_state(decode.get(), GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
     ElementPtr sink = by_name(decode.get(), "sink");
     int big_frames = 0;
     int small_frames = 0;
@@ -191,4 +194,5 @@ TEST(VideoStreamsInput, RefusesTheOtherFormatAndNv12ForACustomPipeline) {
 }
 
 }  // namespace
-}  // namespace fbx::test
+}  // namespace test
+}  // namespace fbx
