@@ -148,6 +148,7 @@ public:
             return Shown::unknown;
         }
         best_db_[std::size_t(best)] = std::max(best_db_[std::size_t(best)], db);
+        worst_db_ = std::min(worst_db_, db);
         return best;
     }
     double best_db(Shown shown) const { return best_db_[std::size_t(shown)]; }
@@ -157,11 +158,17 @@ public:
             EXPECT_GE(best_db(shown), matched_db) << name_of(shown) << " in the " << where;
         }
     }
-    void forget_scores() { best_db_ = {}; }
+    // The PSNR of the least faithful frame recognised.
+    double worst_db() const { return worst_db_; }
+    void forget_scores() {
+        best_db_ = {};
+        worst_db_ = 99.0;
+    }
 
 private:
     std::array<std::vector<std::uint32_t>, 4> references_;
     std::array<double, 4> best_db_{};
+    double worst_db_ = 99.0;
 };
 
 // What a stream showed, in order, as runs: "first x12, absent x3, second x5".
@@ -434,6 +441,7 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
     EXPECT_TRUE(viewer.seen().in_order()) << viewer.seen().text();
     pictures.expect_each_matched("RTSP stream");
     const std::string streamed_runs = viewer.seen().text();
+    const double streamed_worst_db = pictures.worst_db();
 
     EXPECT_EQ(service_->stop(SIGTERM), 0) << service_->log();
     const std::string log = service_->log();
@@ -480,13 +488,14 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
         "mdev create + guest shows 800x600 (%.1f ms) to the first frame of it decoded %.1f ms\n",
         ms(created, drawn), ms(created, *back));
     std::printf(
-        "MEASURE fbexportd streams through removal and re-creation: RTSP client decoded %s; "
-        "recording decodes to %s (%llu frames, %llu dropped; best PSNR first %.1f, "
-        "placeholder %.1f, second %.1f dB)\n",
-        streamed_runs.c_str(), in_file.text().c_str(),
+        "MEASURE fbexportd streams through removal and re-creation: RTSP client decoded %s "
+        "(least faithful frame %.1f dB); recording decodes to %s (%llu frames, %llu dropped; "
+        "best PSNR first %.1f, placeholder %.1f, second %.1f dB, least faithful frame %.1f "
+        "dB)\n",
+        streamed_runs.c_str(), streamed_worst_db, in_file.text().c_str(),
         static_cast<unsigned long long>(recorded.frames),
         static_cast<unsigned long long>(recorded.dropped), pictures.best_db(Shown::first),
-        pictures.best_db(Shown::absent), pictures.best_db(Shown::second));
+        pictures.best_db(Shown::absent), pictures.best_db(Shown::second), pictures.worst_db());
     // The service's own figures for the two streams (its stop log).
     const std::regex figures("stream [^\n]*glass-to-encoded[^\n]*");
     for (auto it = std::sregex_iterator(log.begin(), log.end(), figures);
