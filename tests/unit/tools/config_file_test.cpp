@@ -525,6 +525,7 @@ TEST(ConfigFile, ShippedExampleIsValidAsIsAndUncommented) {
     EXPECT_TRUE(vgpu.streams.record && vgpu.streams.rtp && vgpu.streams.rtsp &&
                 vgpu.streams.rtsp_credentials && vgpu.streams.pipeline_tail &&
                 vgpu.streams.encoder);
+    EXPECT_EQ(vgpu.rtsp_path, "/office");
     EXPECT_EQ(all.displays[1].source.kind, cli::SourceSpec::Kind::demo);
 }
 
