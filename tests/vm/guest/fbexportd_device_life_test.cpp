@@ -15,6 +15,7 @@
 #include "named_vgpu.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
+#include "vnc_picture.hpp"
 #include "vnc_test_client.hpp"
 
 namespace vmtest {
@@ -26,34 +27,6 @@ using fbx::test::VncTestClient;
 
 Picture placeholder(const std::string& uuid, std::uint32_t width, std::uint32_t height) {
     return {width, height, fbx::PlaceholderSource::render(width, height, {"VGPU", uuid, "ABSENT"})};
-}
-
-std::uint64_t mismatches(const VncTestClient& client, const Picture& want, std::string& report) {
-    if (client.width() != int(want.width) || client.height() != int(want.height)) {
-        report = "client has " + std::to_string(client.width()) + "x" +
-                 std::to_string(client.height()) + ", want " + std::to_string(want.width) + "x" +
-                 std::to_string(want.height);
-        return want.pixels.size();
-    }
-    report.clear();
-    return count_mismatches(
-        want, {0, 0, std::int32_t(want.width), std::int32_t(want.height)},
-        [&](std::int32_t x, std::int32_t y) { return client.pixel(x, y); }, report);
-}
-
-// Pumps until the client holds exactly `want` (it may take a mode change
-// and a few updates); fails with the last difference after `timeout`.
-void expect_eventually(VncTestClient& client, const Picture& want, const ChildProcess& service,
-                       std::chrono::milliseconds timeout = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::string report;
-    while (std::chrono::steady_clock::now() < deadline) {
-        ASSERT_TRUE(client.pump(50ms)) << "the client was disconnected\n" << service.log();
-        if (mismatches(client, want, report) == 0) {
-            return;
-        }
-    }
-    FAIL() << report << service.log();
 }
 
 std::string desktop_name_seen_by_a_new_client(std::uint16_t port) {
@@ -101,11 +74,11 @@ TEST_F(FbexportdDeviceLife, StartedBeforeTheVgpuExistsItServesItOnceCreated) {
         << service_->log();
     VncTestClient& client = connect(port);
     EXPECT_EQ(client.desktop_name(), "fbexport vGPU " + vgpu.uuid() + " (absent)");
-    expect_eventually(client, placeholder(vgpu.uuid(), 1024, 768), *service_);
+    expect_vnc_shows_eventually(client, placeholder(vgpu.uuid(), 1024, 768), *service_);
 
     vgpu.create();
     const Picture drawn = vgpu.show(vgpu::Pattern::noise, 5);
-    expect_eventually(client, drawn, *service_);
+    expect_vnc_shows_eventually(client, drawn, *service_);
     EXPECT_EQ(desktop_name_seen_by_a_new_client(port), "fbexport vGPU " + vgpu.uuid());
 }
 
@@ -116,11 +89,11 @@ TEST_F(FbexportdDeviceLife, RemovalShowsItsAbsenceToConnectedClientsAndRecreatio
     const std::uint16_t port = fbx::test::free_loopback_port();
     start({"--source", "vgpu:" + vgpu.uuid(), "--vnc", vnc(port)});
     VncTestClient& client = connect(port);
-    expect_eventually(client, before, *service_);
+    expect_vnc_shows_eventually(client, before, *service_);
 
     vgpu.remove();
     // Same size as the guest's last picture: the viewer keeps its window.
-    expect_eventually(client, placeholder(vgpu.uuid(), 640, 400), *service_);
+    expect_vnc_shows_eventually(client, placeholder(vgpu.uuid(), 640, 400), *service_);
     ASSERT_TRUE(service_->wait_for_log("waiting for vGPU " + vgpu.uuid(), 5s)) << service_->log();
     EXPECT_EQ(::kill(service_->pid(), 0), 0) << "the service died\n" << service_->log();
     EXPECT_EQ(desktop_name_seen_by_a_new_client(port),
@@ -128,7 +101,7 @@ TEST_F(FbexportdDeviceLife, RemovalShowsItsAbsenceToConnectedClientsAndRecreatio
 
     vgpu.create();
     const Picture after = vgpu.show(vgpu::Pattern::checker, 2);
-    expect_eventually(client, after, *service_);
+    expect_vnc_shows_eventually(client, after, *service_);
     EXPECT_NE(service_->log().find("vGPU " + vgpu.uuid() + " is present"), std::string::npos)
         << service_->log();
 }
@@ -146,14 +119,14 @@ TEST_F(FbexportdDeviceLife, TwoVgpusAtOnceEachOnItsPortWithItsContent) {
            "--vnc", vnc(port_b)});
     VncTestClient& client_a = connect(port_a);
     VncTestClient& client_b = connect(port_b);
-    expect_eventually(client_a, on_a, *service_);
-    expect_eventually(client_b, on_b, *service_);
+    expect_vnc_shows_eventually(client_a, on_a, *service_);
+    expect_vnc_shows_eventually(client_b, on_b, *service_);
 
     // Removing one leaves the other served as it was.
     b.remove();
-    expect_eventually(client_b, placeholder(b.uuid(), 640, 400), *service_);
+    expect_vnc_shows_eventually(client_b, placeholder(b.uuid(), 640, 400), *service_);
     const Picture again = a.show(vgpu::Pattern::checker, 4);
-    expect_eventually(client_a, again, *service_);
+    expect_vnc_shows_eventually(client_a, again, *service_);
 }
 
 TEST_F(FbexportdDeviceLife, AllVgpusServesOneCreatedAfterTheStartOnTheNextPort) {
@@ -163,14 +136,14 @@ TEST_F(FbexportdDeviceLife, AllVgpusServesOneCreatedAfterTheStartOnTheNextPort) 
     const std::uint16_t base = fbx::test::free_loopback_port();
     start({"--all-vgpus=" + vnc(base)});
     VncTestClient& client_first = connect(base);
-    expect_eventually(client_first, on_first, *service_);
+    expect_vnc_shows_eventually(client_first, on_first, *service_);
 
     NamedVgpu second;
     second.create();
     const Picture on_second = second.show(vgpu::Pattern::noise, 9);
     ASSERT_TRUE(service_->wait_for_log("serving vgpu:" + second.uuid(), 10s)) << service_->log();
     VncTestClient& client_second = connect(static_cast<std::uint16_t>(base + 1));
-    expect_eventually(client_second, on_second, *service_);
+    expect_vnc_shows_eventually(client_second, on_second, *service_);
 }
 
 // Not a check but figures, printed as MEASURE lines (output.log): how long
@@ -185,13 +158,13 @@ TEST_F(FbexportdDeviceLife, MeasureRemovalAndRecreationAsAViewerSeesThem) {
     const std::uint16_t port = fbx::test::free_loopback_port();
     start({"--source", "vgpu:" + vgpu.uuid(), "--vnc", vnc(port)});
     VncTestClient& client = connect(port);
-    expect_eventually(client, shown, *service_);
+    expect_vnc_shows_eventually(client, shown, *service_);
     const Picture absent = placeholder(vgpu.uuid(), 640, 400);
     using Clock = std::chrono::steady_clock;
     auto until = [&](const Picture& want) {
         const auto start = Clock::now();
         std::string report;
-        while (mismatches(client, want, report) != 0) {
+        while (vnc_mismatches(client, want, report) != 0) {
             if (!client.pump(2ms) || Clock::now() - start > 10s) {
                 ADD_FAILURE() << report;
                 return -1.0;

@@ -21,6 +21,7 @@
 #include "hostile_guest.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
+#include "vnc_picture.hpp"
 #include "vnc_test_client.hpp"
 
 namespace vmtest {
@@ -113,14 +114,8 @@ protected:
     }
 
     void expect_shows(VncTestClient& client, const Picture& want) {
-        ASSERT_EQ(client.width(), int(want.width));
-        ASSERT_EQ(client.height(), int(want.height));
         std::string report;
-        EXPECT_EQ(count_mismatches(
-                      want, {0, 0, std::int32_t(want.width), std::int32_t(want.height)},
-                      [&](std::int32_t x, std::int32_t y) { return client.pixel(x, y); }, report),
-                  0u)
-            << report;
+        EXPECT_EQ(vnc_mismatches(client, want, report), 0u) << report;
     }
 
     HostMemory before_;

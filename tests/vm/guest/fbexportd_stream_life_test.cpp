@@ -6,6 +6,9 @@
 // placeholder that says so, and the guest's new picture follows; the file
 // decodes to the first picture, then the placeholder, then the second;
 // every frame the service took was encoded or dropped, none left queued.
+// A VNC client connected all along holds each picture exactly. All of it
+// runs once per conversion path: the CPU's, and the GL path's (llvmpipe in
+// the guest), which hands the encoders NV12 of its own, unconverted.
 // MEASURE lines: removal to the first placeholder frame the RTSP client
 // decodes, re-creation to the first frame of the guest's new picture.
 //
@@ -35,6 +38,7 @@
 #include "named_vgpu.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
+#include "vnc_picture.hpp"
 
 namespace vmtest {
 namespace {
@@ -46,6 +50,7 @@ using fbx::test::ChildProcess;
 using fbx::test::ElementPtr;
 using fbx::test::PipelinePtr;
 using fbx::test::SamplePtr;
+using fbx::test::VncTestClient;
 
 const fs::path plugin_dir = "/tmp/fbexportd-stream-life-plugins";
 const char* const gst_variables[] = {"GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PLUGIN_PATH",
@@ -322,7 +327,8 @@ StreamLine stream_line(const std::string& log, const std::string& name) {
     return {true, std::stoull(m[1].str()), std::stoull(m[2].str()), std::stoull(m[3].str())};
 }
 
-class FbexportdStreamLife : public ::testing::Test {
+// The parameter: fbexportd's --convert path.
+class FbexportdStreamLife : public ::testing::TestWithParam<std::string> {
 protected:
     static void SetUpTestSuite() {
         saved_.clear();
@@ -382,7 +388,7 @@ double ms(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
+TEST_P(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
     NamedVgpu vgpu;
     vgpu.create();
     Pictures pictures;
@@ -398,13 +404,24 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
 
     const fs::path file = dir_ / "vgpu.mkv";
     const std::string rtsp = "127.0.0.1:" + std::to_string(fbx::test::free_loopback_port());
+    const std::uint16_t vnc_port = fbx::test::free_loopback_port();
     service_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         fbx::test::program("fbexportd"), "--source", "vgpu:" + vgpu.uuid(), "--vnc",
-        "127.0.0.1:" + std::to_string(fbx::test::free_loopback_port()), "--record", file.string(),
-        "--rtsp", rtsp, "--convert", "cpu"});
-    ASSERT_TRUE(service_->wait_for_log("ready", 30s)) << service_->log();
+        "127.0.0.1:" + std::to_string(vnc_port), "--record", file.string(), "--rtsp", rtsp,
+        "--encoder", "x264enc", "--convert", GetParam()});
+    if (!service_->wait_for_log("ready", 60s)) {
+        if (service_->log().find("no GL path") != std::string::npos) {
+            GTEST_SKIP() << "no GL path in the guest: " << service_->log();
+        }
+        FAIL() << service_->log();
+    }
     const std::string url = "rtsp://" + rtsp + "/vgpu/" + vgpu.uuid();
     ASSERT_NE(service_->log().find("serving RTSP at " + url), std::string::npos) << service_->log();
+
+    std::string vnc_error;
+    std::optional<VncTestClient> vnc = VncTestClient::connect(vnc_port, &vnc_error);
+    ASSERT_TRUE(vnc) << vnc_error << service_->log();
+    expect_vnc_shows_eventually(*vnc, first, *service_);
 
     RtspViewer viewer(url, pictures);
     ASSERT_TRUE(viewer.wait_for(Shown::first, 30s))
@@ -418,6 +435,11 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
                         << service_->log();
     ASSERT_TRUE(service_->wait_for_log("waiting for vGPU " + vgpu.uuid(), 5s)) << service_->log();
     EXPECT_EQ(::kill(service_->pid(), 0), 0) << "the service died\n" << service_->log();
+    expect_vnc_shows_eventually(*vnc,
+                                {stream_width, stream_height,
+                                 fbx::PlaceholderSource::render(stream_width, stream_height,
+                                                                {"VGPU", vgpu.uuid(), "ABSENT"})},
+                                *service_);
     // The stream stays alive while the vGPU is absent: the idle repeat.
     EXPECT_GE(viewer.frames_within(1500ms), 1)
         << "no frame while absent: " << viewer.seen().text() << service_->log();
@@ -437,16 +459,40 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
         "streams now get " + std::to_string(second_width) + "x" + std::to_string(second_height),
         5s))
         << service_->log();
+    expect_vnc_shows_eventually(*vnc, second, *service_);
     EXPECT_EQ(viewer.bus_errors(), "") << service_->log();
     EXPECT_TRUE(viewer.seen().in_order()) << viewer.seen().text();
     pictures.expect_each_matched("RTSP stream");
     const std::string streamed_runs = viewer.seen().text();
     const double streamed_worst_db = pictures.worst_db();
 
+    vnc.reset();
     EXPECT_EQ(service_->stop(SIGTERM), 0) << service_->log();
     const std::string log = service_->log();
     service_.reset();
     EXPECT_EQ(log.find(" error "), std::string::npos) << log;
+    // The colour conversion for the encoders: each pipeline's videoconvert
+    // on the CPU path; the GL path's own NV12, which x264enc takes as it is.
+    const std::regex conversion(
+        "stream: ([^\n]*): (frames reach [^\n]*|videoconvert converts [^\n]*)");
+    int conversions = 0;
+    for (auto it = std::sregex_iterator(log.begin(), log.end(), conversion);
+         it != std::sregex_iterator(); ++it) {
+        ++conversions;
+        EXPECT_EQ((*it)[2].str(), GetParam() == "gl"
+                                      ? "frames reach x264enc as NV12, no conversion"
+                                      : "videoconvert converts BGRx to I420 for x264enc on the CPU")
+            << (*it)[1].str();
+    }
+    EXPECT_EQ(conversions, 2) << "the recording and the RTSP client: " << log;
+    if (GetParam() == "gl") {
+        EXPECT_NE(log.find("streams get NV12 from the GL path"), std::string::npos) << log;
+        const std::regex path("using gl [^\n]*");
+        std::smatch m;
+        if (std::regex_search(log, m, path)) {
+            std::printf("MEASURE fbexportd stream life on the GL path: %s\n", m.str().c_str());
+        }
+    }
     // Nothing left queued at the end: every frame encoded or dropped.
     const StreamLine recorded = stream_line(log, "record " + file.string());
     ASSERT_TRUE(recorded.found) << log;
@@ -480,13 +526,14 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
     pictures.expect_each_matched("recording");
 
     std::printf(
-        "MEASURE fbexportd stream through a vGPU removal, RTSP client (x264enc, 640x400): "
-        "removal to the first placeholder frame decoded %.1f ms\n",
-        ms(removed, *absent));
+        "MEASURE fbexportd stream through a vGPU removal, RTSP client (x264enc, 640x400, --convert "
+        "%s): removal to the first placeholder frame decoded %.1f ms\n",
+        GetParam().c_str(), ms(removed, *absent));
     std::printf(
-        "MEASURE fbexportd stream through a vGPU re-creation, RTSP client (x264enc, 640x400): "
-        "mdev create + guest shows 800x600 (%.1f ms) to the first frame of it decoded %.1f ms\n",
-        ms(created, drawn), ms(created, *back));
+        "MEASURE fbexportd stream through a vGPU re-creation, RTSP client (x264enc, 640x400, "
+        "--convert %s): mdev create + guest shows 800x600 (%.1f ms) to the first frame of it "
+        "decoded %.1f ms\n",
+        GetParam().c_str(), ms(created, drawn), ms(created, *back));
     std::printf(
         "MEASURE fbexportd streams through removal and re-creation: RTSP client decoded %s "
         "(least faithful frame %.1f dB); recording decodes to %s (%llu frames, %llu dropped; "
@@ -504,6 +551,11 @@ TEST_F(FbexportdStreamLife, StreamsPlayOnThroughRemovalAndRecreation) {
                     it->str().c_str());
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(ConvertPaths, FbexportdStreamLife, ::testing::Values("cpu", "gl"),
+                         [](const ::testing::TestParamInfo<std::string>& path) {
+                             return path.param == "gl" ? std::string("Gl") : std::string("Cpu");
+                         });
 
 }  // namespace
 }  // namespace vmtest
