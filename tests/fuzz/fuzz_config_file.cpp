@@ -9,6 +9,7 @@
 
 #include "config_file.hpp"
 #include "fuzz_input.hpp"
+#include "rtsp_mount_plan.hpp"
 
 namespace {
 
@@ -35,6 +36,21 @@ void check(const fbx::ServiceConfig& config) {
         FUZZ_CHECK(!d.streams.rtsp || d.streams.rtsp->is_loopback() || d.streams.rtsp_credentials);
         FUZZ_CHECK(d.source.kind == fbx::cli::SourceSpec::Kind::demo || d.source.uuid.size() == 36);
         FUZZ_CHECK(!d.vnc.desktop_name.empty());
+        FUZZ_CHECK(!d.rtsp_path || d.streams.rtsp);
+        if (d.rtsp_path) {
+            try {
+                fbx::RtspMountPlan::check_path(*d.rtsp_path);
+            } catch (const fbx::Error&) {
+                FUZZ_CHECK(false);
+            }
+        }
+    }
+    // Every display its own mount on its RTSP server: the service starts
+    // them all.
+    try {
+        fbx::RtspMountPlan::of(config);
+    } catch (const fbx::RtspMountError&) {
+        FUZZ_CHECK(false);
     }
     FUZZ_CHECK(config.network.vnc_max_clients >= 1);
     FUZZ_CHECK(config.network.vnc_auth_failure_window.count() >= 1);
