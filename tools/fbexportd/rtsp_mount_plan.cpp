@@ -39,8 +39,7 @@ void RtspMountPlan::check_path(std::string_view path) {
         // Anything else a client would have to escape, and '=' would read
         // as one of the stream's own control URLs ("/desktop/stream=0").
         throw Error("RTSP path " + quoted +
-                    " may hold letters, digits, '-', '_', '.', '~' and "
-                    "'/' only, not " +
+                    " may hold letters, digits, '-', '_', '.', '~' and '/' only, not " +
                     (*bad >= 0x20 && *bad < 0x7f
                          ? "'" + std::string(1, *bad) + "'"
                          : "a byte " + std::to_string(static_cast<unsigned char>(*bad))));
