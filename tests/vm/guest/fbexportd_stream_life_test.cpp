@@ -34,6 +34,7 @@
 
 #include "fbexport/placeholder_source.hpp"
 #include "gst/gst_test_support.hpp"
+#include "guest_gstreamer.hpp"
 #include "guest_screen.hpp"
 #include "named_vgpu.hpp"
 #include "service_process.hpp"
@@ -51,10 +52,6 @@ using fbx::test::ElementPtr;
 using fbx::test::PipelinePtr;
 using fbx::test::SamplePtr;
 using fbx::test::VncTestClient;
-
-const fs::path plugin_dir = "/tmp/fbexportd-stream-life-plugins";
-const char* const gst_variables[] = {"GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PLUGIN_PATH",
-                                     "GST_REGISTRY"};
 
 // Every encoded stream keeps the size it started at (its pipeline scales
 // a new mode to it): the guest's first mode.
@@ -331,38 +328,17 @@ StreamLine stream_line(const std::string& log, const std::string& name) {
 class FbexportdStreamLife : public ::testing::TestWithParam<std::string> {
 protected:
     static void SetUpTestSuite() {
-        saved_.clear();
-        for (const char* name : gst_variables) {
-            const char* value = std::getenv(name);
-            saved_.push_back(value ? std::optional<std::string>(value) : std::nullopt);
-        }
-        fs::create_directories(plugin_dir);
         // The service's encoder, muxer, RTSP server and colour conversion;
         // the client's RTSP source, depayloader and decoder; gst-discoverer.
-        for (const char* plugin : {"app", "coreelements", "videoconvertscale", "x264",
+        gstreamer_ = std::make_unique<GuestGstreamer>(
+            GuestGstreamer::Setup{"/tmp/fbexportd-stream-life-plugins",
+                                  {"app", "coreelements", "videoconvertscale", "x264",
                                    "videoparsersbad", "matroska", "playback", "typefindfunctions",
-                                   "libav", "rtsp", "rtp", "rtpmanager", "udp", "pbtypes"}) {
-            const std::string name = std::string("libgst") + plugin + ".so";
-            std::error_code ignored;
-            fs::create_symlink(fs::path(GST_SYSTEM_PLUGIN_DIR) / name, plugin_dir / name, ignored);
-        }
-        setenv("GST_PLUGIN_SYSTEM_PATH_1_0", plugin_dir.c_str(), 1);
-        setenv("GST_REGISTRY", "/tmp/fbexportd-stream-life-registry.bin", 1);
-        unsetenv("GST_PLUGIN_PATH");
-        gst_init(nullptr, nullptr);
-        // GStreamer may have been set up by an earlier suite with fewer
-        // plugins: the client's are added to this process's registry.
-        gst_registry_scan_path(gst_registry_get(), plugin_dir.c_str());
+                                   "libav", "rtsp", "rtp", "rtpmanager", "udp", "pbtypes"},
+                                  "/tmp/fbexportd-stream-life-registry.bin",
+                                  std::nullopt});
     }
-    static void TearDownTestSuite() {
-        for (std::size_t i = 0; i < saved_.size(); ++i) {
-            if (saved_[i]) {
-                setenv(gst_variables[i], saved_[i]->c_str(), 1);
-            } else {
-                unsetenv(gst_variables[i]);
-            }
-        }
-    }
+    static void TearDownTestSuite() { gstreamer_.reset(); }
 
     void SetUp() override {
         ASSERT_NO_THROW(bring_up_loopback());
@@ -377,12 +353,12 @@ protected:
         fs::remove_all(dir_);
     }
 
-    static std::vector<std::optional<std::string>> saved_;
+    static std::unique_ptr<GuestGstreamer> gstreamer_;
     fs::path dir_;
     std::unique_ptr<ChildProcess> service_;
 };
 
-std::vector<std::optional<std::string>> FbexportdStreamLife::saved_;
+std::unique_ptr<GuestGstreamer> FbexportdStreamLife::gstreamer_;
 
 double ms(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double, std::milli>(to - from).count();

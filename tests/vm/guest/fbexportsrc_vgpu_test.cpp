@@ -28,6 +28,7 @@
 
 #include "gst/gst_test_support.hpp"
 #include "gst/readme_recipes.hpp"
+#include "guest_gstreamer.hpp"
 #include "guest_screen.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
@@ -42,44 +43,22 @@ using fbx::test::MessagePtr;
 using fbx::test::PipelinePtr;
 using fbx::test::SamplePtr;
 
-// GStreamer's variables as this suite found them, put back after it: later
-// tests' child processes (a service with streams) want the whole registry.
-const char* const gst_variables[] = {"GST_PLUGIN_SYSTEM_PATH_1_0", "GST_PLUGIN_PATH",
-                                     "GST_REGISTRY", "uuid"};
-std::vector<std::optional<std::string>> saved_variables;
-
 class FbexportsrcVgpu : public VgpuTest {
 protected:
     static void SetUpTestSuite() {
-        saved_variables.clear();
-        for (const char* name : gst_variables) {
-            const char* value = std::getenv(name);
-            saved_variables.push_back(value ? std::optional<std::string>(value) : std::nullopt);
-        }
-        const fs::path system_plugins = "/tmp/fbexportsrc-vgpu-test-plugins";
-        fs::create_directories(system_plugins);
-        // appsink and appsrc; README's recipe (filesink, videoconvert, x264enc,
-        // h264parse, matroskamux); decodebin and what it picks for its file.
-        for (const char* plugin :
-             {"app", "coreelements", "videoconvertscale", "x264", "videoparsersbad", "matroska",
-              "playback", "typefindfunctions", "libav"}) {
-            const std::string name = std::string("libgst") + plugin + ".so";
-            std::error_code ignored;
-            fs::create_symlink(fs::path(GST_SYSTEM_PLUGIN_DIR) / name, system_plugins / name,
-                               ignored);
-        }
-        setenv("GST_PLUGIN_SYSTEM_PATH_1_0", system_plugins.c_str(), 1);
-        fbx::test::use_build_tree_plugin();
-        gst_init(nullptr, nullptr);
+        // appsink and appsrc; README's recipe (filesink, videoconvert,
+        // x264enc, h264parse, matroskamux); decodebin and what it picks for
+        // its file; the build tree's fbexportsrc.
+        gstreamer_ = std::make_unique<GuestGstreamer>(GuestGstreamer::Setup{
+            "/tmp/fbexportsrc-vgpu-test-plugins",
+            {"app", "coreelements", "videoconvertscale", "x264", "videoparsersbad", "matroska",
+             "playback", "typefindfunctions", "libav"},
+            FBEXPORT_GST_REGISTRY,
+            FBEXPORT_GST_PLUGIN_DIR});
     }
     static void TearDownTestSuite() {
-        for (std::size_t i = 0; i < saved_variables.size(); ++i) {
-            if (saved_variables[i]) {
-                setenv(gst_variables[i], saved_variables[i]->c_str(), 1);
-            } else {
-                unsetenv(gst_variables[i]);
-            }
-        }
+        gstreamer_.reset();
+        unsetenv("uuid");  // README's recipe's
     }
 
     void SetUp() override {
@@ -163,6 +142,7 @@ protected:
         return text;
     }
 
+    static inline std::unique_ptr<GuestGstreamer> gstreamer_;
     std::unique_ptr<GuestSurfaces> guest_;
     PipelinePtr pipeline_;
     ElementPtr sink_;
