@@ -41,7 +41,10 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     take(*first);
     log(LogLevel::info, component)
         << "source: " << source_->describe() << ", converting with " << converter_->describe();
-    convert_pending();
+    // The start-up frame: not counted in the statistics, which say what
+    // consumers caused.
+    converter_->convert(*primary_, pending_, shadow_);
+    pending_.clear();
 
     // The VNC threads outlive nothing of ours, but their callbacks may run
     // while we are being destroyed: post through a weak token.
