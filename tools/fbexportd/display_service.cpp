@@ -67,10 +67,11 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
     }
 
     if (stream_options_.any()) {
-        // The GL path makes the encoders' NV12 itself, once, from the picture
-        // it already holds: no colour conversion on the CPU per stream.
-        auto* gl = dynamic_cast<GlConverter*>(converter_.get());
-        const bool nv12 = gl && VideoStreams::takes_nv12(stream_options_);
+        // The encoders' NV12 is made here, once a frame for every stream and
+        // only where the picture changed: by the GL path from the picture it
+        // already holds, or by the CPU from the shadow; --gst-pipeline gets
+        // BGRx, as documented.
+        const bool nv12 = VideoStreams::takes_nv12(stream_options_);
         streams_ = std::make_unique<VideoStreams>(
             stream_options_, shadow_.width(), shadow_.height(),
             [this, token, &loop](const std::string& message) {
@@ -90,9 +91,12 @@ DisplayService::DisplayService(EventLoop& loop, std::unique_ptr<Source> source,
             },
             std::move(rtsp), nv12 ? RawFormat::nv12 : RawFormat::bgrx);
         if (nv12) {
-            nv12_converter_ = gl;
-            log(LogLevel::info, component) << "streams get NV12 from the GL path";
-        } else if (gl) {
+            nv12_on_ = true;
+            nv12_gl_ = dynamic_cast<GlConverter*>(converter_.get());
+            log(LogLevel::info, component)
+                << "streams get NV12 made " << (nv12_gl_ ? "by the GL path" : "on the CPU")
+                << ", where the picture changed";
+        } else {
             log(LogLevel::info, component)
                 << "streams get BGRx: --gst-pipeline is documented to take it";
         }
@@ -297,7 +301,7 @@ void DisplayService::poll() {
 void DisplayService::convert_pending() {
     // Noted first: a conversion that fails half way still leaves the shadow
     // (and the GL picture) changed in there.
-    if (nv12_converter_) {
+    if (nv12_on_) {
         nv12_damage_.add(pending_);
     }
     converter_->convert(*primary_, pending_, shadow_);
@@ -336,8 +340,12 @@ void DisplayService::push_stream() {
     const std::uint64_t capture = stream_dirty_ ? dirty_since_ : VideoStreams::clock_now();
     const CursorImage* cursor = cursor_image_ ? &*cursor_image_ : nullptr;
     try {
-        if (nv12_converter_) {
-            nv12_converter_->update_nv12(nv12_damage_, nv12_);
+        if (nv12_on_) {
+            if (nv12_gl_) {
+                nv12_gl_->update_nv12(nv12_damage_, nv12_);
+            } else {
+                update_nv12(shadow_, nv12_damage_, nv12_);
+            }
             nv12_damage_.clear();
             streams_->push(nv12_, shadow_, cursor, cursor_x_, cursor_y_, capture);
         } else {

@@ -10,6 +10,7 @@
 #include "display/damage_region.hpp"
 #include "display/gl_converter.hpp"
 #include "display/nv12_image.hpp"
+#include "display/nv12_update.hpp"
 #include "display/shadow_framebuffer.hpp"
 #include "encoders/stream_options.hpp"
 #include "encoders/video_streams.hpp"
@@ -120,9 +121,11 @@ private:
 
     StreamOptions stream_options_;
     std::unique_ptr<VideoStreams> streams_;
-    // Streams fed NV12 from the GL path: the converter, the picture as
-    // streams last got it, and what changed in the shadow since then.
-    GlConverter* nv12_converter_ = nullptr;
+    // Streams fed NV12: made by the GL converter where it is one, else on
+    // the CPU; the picture as streams last got it, and what changed in the
+    // shadow since then.
+    bool nv12_on_ = false;
+    GlConverter* nv12_gl_ = nullptr;
     Nv12Image nv12_;
     DamageRegion nv12_damage_;
     Timer stream_timer_;             // the next frame slot, or the next idle repeat

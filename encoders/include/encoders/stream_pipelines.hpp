@@ -22,10 +22,10 @@ enum class Container { matroska, mp4, webm };
 Container container_for(std::string_view path);
 void check_container_holds(Container container, VideoCodec codec, std::string_view path);
 
-// What the service pushes into its streams: BGRx (the shadow framebuffer's
-// XRGB8888 in memory order), converted by each encoding pipeline's
-// videoconvert, or NV12 made once by the GL path, which H.264 encoders take
-// as it is (see display/nv12_image.hpp for its colours).
+// What the service pushes into its streams: NV12 it made once for all of
+// them, which H.264 encoders take as it is (see display/nv12_image.hpp for
+// its colours), or BGRx (the shadow framebuffer's XRGB8888 in memory order),
+// which each pipeline's videoconvert converts.
 enum class RawFormat { bgrx, nv12 };
 
 // The caps of those frames at the desktop's size, `fps` nominal. NV12 says

@@ -37,9 +37,9 @@ struct RtspMount {
 // each frame the service pushes is composed once (shadow framebuffer with the
 // cursor blended in) into a buffer every stream shares, and queued into each
 // stream's appsrc. Each queue is short and leaky, so an encoder that cannot
-// keep up drops frames instead of piling them up. Frames are BGRx, which
-// each encoding pipeline converts for its encoder, or NV12 from the GL path,
-// which H.264 encoders take as it comes.
+// keep up drops frames instead of piling them up. Frames are NV12 the
+// service made (H.264 encoders take it as it comes) or, for --gst-pipeline,
+// BGRx, which each pipeline converts for itself.
 class VideoStreams {
 public:
     // From GStreamer's threads: a stream failed (a file cannot be written).
