@@ -162,24 +162,31 @@ TEST(ServedDisplaysApply, ReportsADisplayThatCannotStartAndServesTheRest) {
     EXPECT_TRUE(VncTestClient::connect(good));
 }
 
-TEST(ServedDisplaysApply, AnAbsentVgpuDisplayShowsThePlaceholderAndKeepsItsPort) {
+// A display of `kind` whose device does not exist: served at once on its
+// port, its viewer shown the placeholder naming it `label` (VGPU, MDEV).
+void expect_absent_display_shows_its_placeholder(cli::SourceSpec::Kind kind,
+                                                 const std::string& label) {
     LoopThread thread;
     const std::uint16_t port = free_loopback_port();
     OnLoop<ServedDisplays> served(
         thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
     ServiceConfig config;
     config.convert = ConvertMode::cpu;
-    DisplayConfig vgpu = demo_on(port);
-    vgpu.source = {cli::SourceSpec::Kind::vgpu, absent_uuid};
-    config.displays = {vgpu};
+    DisplayConfig display = demo_on(port);
+    display.source = {kind, absent_uuid};
+    config.displays = {display};
     thread.run([&] { served->apply(config); });
     EXPECT_FALSE(thread.run([&] { return served->displays()[0]->present(); }));
     auto client = VncTestClient::connect(port);
     ASSERT_TRUE(client);
     ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
     EXPECT_EQ(
-        mismatches(*client, PlaceholderSource::render(1024, 768, {"VGPU", absent_uuid, "ABSENT"})),
+        mismatches(*client, PlaceholderSource::render(1024, 768, {label, absent_uuid, "ABSENT"})),
         0);
+}
+
+TEST(ServedDisplaysApply, AnAbsentVgpuDisplayShowsThePlaceholderAndKeepsItsPort) {
+    expect_absent_display_shows_its_placeholder(cli::SourceSpec::Kind::vgpu, "VGPU");
 }
 
 // A source replaced by one of another size (a vGPU coming back in another
@@ -242,23 +249,7 @@ TEST(DisplayServiceReplace, ANewSourceOfAnotherSizeReachesAConnectedViewer) {
 // An upstream-style mdev (vfio:) has no /dev/vgpu node to watch: it is
 // waited for all the same, its placeholder naming it an mdev.
 TEST(ServedDisplaysApply, AnAbsentVfioMdevIsWaitedForToo) {
-    LoopThread thread;
-    const std::uint16_t port = free_loopback_port();
-    OnLoop<ServedDisplays> served(
-        thread, [&] { return std::make_unique<ServedDisplays>(thread.loop(), small_demo()); });
-    ServiceConfig config;
-    config.convert = ConvertMode::cpu;
-    DisplayConfig mdev = demo_on(port);
-    mdev.source = {cli::SourceSpec::Kind::vfio, absent_uuid};
-    config.displays = {mdev};
-    thread.run([&] { served->apply(config); });
-    auto client = VncTestClient::connect(port);
-    ASSERT_TRUE(client);
-    ASSERT_TRUE(client->pump_until_quiet(200ms, 10s));
-    EXPECT_EQ(
-        mismatches(*client, PlaceholderSource::render(1024, 768, {"MDEV", absent_uuid, "ABSENT"})),
-        0);
-    EXPECT_FALSE(thread.run([&] { return served->displays()[0]->present(); }));
+    expect_absent_display_shows_its_placeholder(cli::SourceSpec::Kind::vfio, "MDEV");
 }
 
 TEST(DisplayCommandLine, OutputOptionsBelongToTheSourceBeforeThem) {
