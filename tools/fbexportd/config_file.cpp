@@ -586,13 +586,17 @@ std::string printable(std::string_view text) {
 // issues 190 and 295, fixed upstream later): undefined behaviour from a
 // typo. So non-ASCII characters are refused before toml++ sees them, except
 // in comments and in "..." and '...' (and '''...''') strings, where it
-// never asks. Columns count characters, as toml++'s do.
+// never asks. A quote opens a string only where TOML lets one start (a key
+// at the start of a line or after '.', '{' or ',', a value after '=', '['
+// or ','): toml++ reads a quote anywhere else as part of a bad bare value,
+// and what follows it too. Columns count characters, as toml++'s do.
 void check_characters(std::string_view text, std::string_view file) {
     enum class In { code, comment, basic, literal, multi_basic, multi_literal };
     In in = In::code;
     std::uint32_t line = 1;
     std::uint32_t column = 0;
     int continuation = 0;  // bytes still to come of a UTF-8 sequence
+    char before = '\0';    // the line's last code character but blanks; '\0' at its start
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if ((c & 0xc0) == 0x80 && continuation > 0) {
@@ -618,6 +622,7 @@ void check_characters(std::string_view text, std::string_view file) {
             if (in == In::comment || in == In::basic || in == In::literal) {
                 in = In::code;  // a single-line string left open: toml++ says so
             }
+            before = '\0';
             continue;
         }
         if (c >= 0x80 && (in == In::code || in == In::multi_basic)) {
@@ -629,6 +634,15 @@ void check_characters(std::string_view text, std::string_view file) {
         }
         switch (in) {
             case In::code:
+                if (c == ' ' || c == '\t') {
+                    break;
+                }
+                if ((c == '"' || c == '\'') && before != '\0' &&
+                    std::string_view("=[,{.").find(before) == std::string_view::npos) {
+                    before = static_cast<char>(c);  // not a string: part of a bad value
+                    break;
+                }
+                before = static_cast<char>(c);
                 if (c == '#') {
                     in = In::comment;
                 } else if (ahead("\"\"\"")) {

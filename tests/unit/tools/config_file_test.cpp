@@ -112,6 +112,12 @@ TEST(ConfigFile, NonAsciiInCommentsAndStringsIsFine) {
     ASSERT_EQ(config.displays.size(), 1u);
     EXPECT_EQ(config.displays[0].streams.pipeline_tail,
               "videoconvert ! textoverlay text=\"Grüße\" ! fakesink");
+    // A string opening after '{', ',' or '=' in an inline table, with blanks.
+    const ServiceConfig inline_table = parse(
+        "[[display]]\ndemo = true\nstreams = { fps = 10,\t pipeline =  \"fakesink name=Grüße\" "
+        "}\n");
+    ASSERT_EQ(inline_table.displays.size(), 1u);
+    EXPECT_EQ(inline_table.displays[0].streams.pipeline_tail, "fakesink name=Grüße");
 }
 
 TEST(ConfigFile, DefaultsMatchTheCommandLine) {
@@ -184,6 +190,11 @@ std::vector<BadFile> bad_files() {
         {"NonAsciiInMultiLineString",
          display("demo = true\nstreams.pipeline = \"\"\"\\\n\u00a7fakesink\"\"\"\n"), 4, "\u00a7",
          "a non-ASCII character in a \"\"\" string"},
+        // A quote in the middle of a bare value opens no string: toml++ reads
+        // on through it as part of the bad value (found by the fuzzer).
+        {"NonAsciiAfterAQuoteInABareValue",
+         display("demo = true\nvnc.port = 590x\"ab\u048bc = { port = 1 }\"\n"), 3, "\u048b",
+         "a non-ASCII character outside a string or comment"},
         {"NonAsciiAfterMultiLineString",
          display("demo = true\nstreams.pipeline = '''fakesink'''''\u00e9\n"), 3, "\u00e9",
          "a non-ASCII character outside a string or comment"},
