@@ -580,23 +580,94 @@ std::string printable(std::string_view text) {
     return out;
 }
 
+// Where TOML lets a string start, followed through the code: a key at the
+// start of a line, after '.' in a key, after '{' or ',' in an inline table;
+// a value right after '=', after an array's '[' or ','. Anywhere else toml++
+// reads a quote as part of a bad bare value, and what follows it too.
+class StringStarts {
+public:
+    bool here() const { return fresh_; }
+    // A code character other than a blank or '#'.
+    void code(char c);
+    void string_closed() { fresh_ = false; }
+    void newline() {
+        if (open_.empty()) {  // a new line of keys, unless inside an array
+            key_ = true;
+            fresh_ = true;
+        }
+    }
+
+private:
+    std::vector<char> open_;  // the '[' arrays and '{' inline tables of the value read
+    bool key_ = true;         // reading keys, not a value
+    bool fresh_ = true;       // nothing read since the last place a token starts
+};
+
+void StringStarts::code(char c) {
+    const bool was_fresh = fresh_;
+    fresh_ = false;
+    switch (c) {
+        case '=':
+            if (key_) {
+                key_ = false;
+                fresh_ = true;
+            }
+            break;
+        case '.':
+            fresh_ = key_;
+            break;
+        case '[':
+            if (was_fresh && key_ && open_.empty()) {
+                fresh_ = true;  // a table header's name follows
+            } else if (was_fresh && !key_) {
+                open_.push_back('[');
+                fresh_ = true;
+            }
+            break;
+        case '{':
+            if (was_fresh && !key_) {
+                open_.push_back('{');
+                key_ = true;
+                fresh_ = true;
+            }
+            break;
+        case ',':
+            if (!open_.empty()) {
+                key_ = open_.back() == '{';
+                fresh_ = true;
+            }
+            break;
+        case ']':
+            if (!open_.empty() && open_.back() == '[') {
+                open_.pop_back();
+            }
+            break;
+        case '}':
+            if (!open_.empty() && open_.back() == '{') {
+                open_.pop_back();
+                key_ = false;
+            }
+            break;
+        default:
+            break;
+    }
+}
+
 // toml++ 3.3.0 (Debian 12's) reaches __builtin_unreachable() when it asks
 // whether a non-ASCII character is whitespace, which it does between tokens
 // and after a line-ending backslash in a """ string (marzer/tomlplusplus
 // issues 190 and 295, fixed upstream later): undefined behaviour from a
 // typo. So non-ASCII characters are refused before toml++ sees them, except
-// in comments and in "..." and '...' (and '''...''') strings, where it
-// never asks. A quote opens a string only where TOML lets one start (a key
-// at the start of a line or after '.', '{' or ',', a value after '=', '['
-// or ','): toml++ reads a quote anywhere else as part of a bad bare value,
-// and what follows it too. Columns count characters, as toml++'s do.
+// in comments and in "..." and '...' (and '''...''') strings that open
+// where TOML lets a string start (StringStarts), where it never asks.
+// Columns count characters, as toml++'s do.
 void check_characters(std::string_view text, std::string_view file) {
     enum class In { code, comment, basic, literal, multi_basic, multi_literal };
     In in = In::code;
     std::uint32_t line = 1;
     std::uint32_t column = 0;
     int continuation = 0;  // bytes still to come of a UTF-8 sequence
-    char before = '\0';    // the line's last code character but blanks; '\0' at its start
+    StringStarts starts;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if ((c & 0xc0) == 0x80 && continuation > 0) {
@@ -620,9 +691,12 @@ void check_characters(std::string_view text, std::string_view file) {
             ++line;
             column = 0;
             if (in == In::comment || in == In::basic || in == In::literal) {
+                if (in != In::comment) {
+                    starts.string_closed();
+                }
                 in = In::code;  // a single-line string left open: toml++ says so
             }
-            before = '\0';
+            starts.newline();
             continue;
         }
         if (c >= 0x80 && (in == In::code || in == In::multi_basic)) {
@@ -637,15 +711,16 @@ void check_characters(std::string_view text, std::string_view file) {
                 if (c == ' ' || c == '\t') {
                     break;
                 }
-                if ((c == '"' || c == '\'') && before != '\0' &&
-                    std::string_view("=[,{.").find(before) == std::string_view::npos) {
-                    before = static_cast<char>(c);  // not a string: part of a bad value
-                    break;
-                }
-                before = static_cast<char>(c);
                 if (c == '#') {
                     in = In::comment;
-                } else if (ahead("\"\"\"")) {
+                    break;
+                }
+                if ((c == '"' || c == '\'') && !starts.here()) {
+                    starts.code(static_cast<char>(c));  // not a string: part of a bad value
+                    break;
+                }
+                starts.code(static_cast<char>(c));
+                if (ahead("\"\"\"")) {
                     in = In::multi_basic;
                     i += 2;
                     column += 2;
@@ -666,19 +741,23 @@ void check_characters(std::string_view text, std::string_view file) {
                     ++column;
                 } else if (in == In::basic && c == '"') {
                     in = In::code;
+                    starts.string_closed();
                 } else if (in == In::multi_basic && ahead("\"\"\"")) {
                     in = In::code;
+                    starts.string_closed();
                     skip_closing('"');
                 }
                 break;
             case In::literal:
                 if (c == '\'') {
                     in = In::code;
+                    starts.string_closed();
                 }
                 break;
             case In::multi_literal:
                 if (ahead("'''")) {
                     in = In::code;
+                    starts.string_closed();
                     skip_closing('\'');
                 }
                 break;

@@ -118,6 +118,13 @@ TEST(ConfigFile, NonAsciiInCommentsAndStringsIsFine) {
         "}\n");
     ASSERT_EQ(inline_table.displays.size(), 1u);
     EXPECT_EQ(inline_table.displays[0].streams.pipeline_tail, "fakesink name=Grüße");
+    // And after a string, an array, a dotted key and a comment, in a value
+    // that spans lines.
+    const ServiceConfig spread = parse(
+        "[[display]] # é\n\"demo\" = true\nstreams.record = 'ü.mkv'\n"
+        "streams . pipeline = \"fakesink name=ß\"\n");
+    ASSERT_EQ(spread.displays.size(), 1u);
+    EXPECT_EQ(spread.displays[0].streams.pipeline_tail, "fakesink name=ß");
 }
 
 TEST(ConfigFile, DefaultsMatchTheCommandLine) {
@@ -195,6 +202,12 @@ std::vector<BadFile> bad_files() {
         {"NonAsciiAfterAQuoteInABareValue",
          display("demo = true\nvnc.port = 590x\"ab\u048bc = { port = 1 }\"\n"), 3, "\u048b",
          "a non-ASCII character outside a string or comment"},
+        {"NonAsciiAfterABracketInABareValue", display("demo = true\nvnc.port = x[\"\u048b\"\n"), 3,
+         "\u048b", "a non-ASCII character outside a string or comment"},
+        {"NonAsciiAfterAnEqualsSignInABareValue", display("demo = true\nvnc.port = x=\"\u048b\"\n"),
+         3, "\u048b", "a non-ASCII character outside a string or comment"},
+        {"NonAsciiAfterADotInAValue", display("demo = true\nvnc.port = 1.\"\u048b\"\n"), 3,
+         "\u048b", "a non-ASCII character outside a string or comment"},
         {"NonAsciiAfterMultiLineString",
          display("demo = true\nstreams.pipeline = '''fakesink'''''\u00e9\n"), 3, "\u00e9",
          "a non-ASCII character outside a string or comment"},
