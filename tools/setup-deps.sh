@@ -42,7 +42,9 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+  # compared whole, not piped to grep -q: its early exit could SIGPIPE
+  # dpkg-query and fail the check under pipefail
+  if [ "$(dpkg-query -W -f '${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
     missing+=("$p")
   fi
 done

@@ -10,10 +10,21 @@
 set -euo pipefail
 src=$(realpath "$1") build=$(realpath "$2") version=$3
 packages=(vgpu-mediator-dkms fbexport)
+source "$(dirname "$0")/module_file.sh"
+
+# Outputs are captured before they are searched: `producer | grep -q` under
+# pipefail fails whenever grep's early exit makes the producer die of SIGPIPE.
+installed() { [ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
+# the kernels postinst builds for: those here whose headers are installed
+kernels_with_headers() {
+  local k
+  for k in /lib/modules/*; do [ -e "$k/build" ] && basename "$k"; done
+  return 0
+}
 
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root to install packages"; exit 77; fi
 for p in "${packages[@]}"; do
-  if dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+  if installed "$p"; then
     echo "SKIP: $p is already installed on this machine"; exit 77
   fi
 done
@@ -49,8 +60,19 @@ echo "ok: the installed example configuration is valid"
 env -u GST_PLUGIN_PATH gst-inspect-1.0 fbexportsrc >/dev/null ||
   { echo "FAIL: gst-inspect-1.0 does not find the installed fbexportsrc"; exit 1; }
 echo "ok: GStreamer finds fbexportsrc"
-dkms status -m vgpu-mediator -v "$version" | grep -q vgpu-mediator ||
-  { echo "FAIL: vgpu-mediator is not registered with DKMS"; exit 1; }
+status=$(dkms status -m vgpu-mediator -v "$version")
+case "$status" in
+  *vgpu-mediator*) echo "ok: registered with DKMS: ${status//$'\n'/; }" ;;
+  *) echo "FAIL: vgpu-mediator is not registered with DKMS (dkms status: '$status')"; exit 1 ;;
+esac
+# postinst built and installed the module for every kernel here with headers,
+# under that kernel's module suffix (.ko.xz on Debian's 6.12 image)
+for release in $(kernels_with_headers); do
+  ko=$(module_file "/lib/modules/$release/updates/dkms" vgpu_mediator) ||
+    { echo "FAIL: postinst installed no module for $release"; exit 1; }
+  check_vermagic "$ko" "$release"
+  echo "ok: postinst installed $ko"
+done
 for flavour in 6.1 6.12; do
   bash "$src/tests/vm/vm-kernel.sh" fetch --kernel "$flavour" --build-dir "$build" >/dev/null 2>&1
   release=$(cat "$build/vm-cache/$flavour.release")
@@ -66,6 +88,7 @@ trap - EXIT
 left=()
 while read -r f; do [ -e "$f" ] && left+=("$f"); done <<< "$files"
 [ -e /var/lib/dkms/vgpu-mediator ] && left+=(/var/lib/dkms/vgpu-mediator)
+for ko in /lib/modules/*/updates/dkms/vgpu_mediator.ko*; do [ -e "$ko" ] && left+=("$ko"); done
 [ -e "/usr/src/vgpu-mediator-$version" ] && left+=("/usr/src/vgpu-mediator-$version")
 getent group vgpu-display >/dev/null && left+=("group vgpu-display")
 if [ ${#left[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@
 #   dkms_build_test.sh SOURCE_DIR BUILD_DIR PROJECT_VERSION
 set -euo pipefail
 src=$(realpath "$1") build=$(realpath "$2") version=$3
+source "$(dirname "$0")/module_file.sh"
 work=$build/dkms-test
 conf=$src/kernel/dkms.conf
 
@@ -38,12 +39,8 @@ for flavour in 6.1 6.12; do
     echo "FAIL: dkms build for $release"
     exit 1
   fi
-  ko=$work/tree/$name/$version/$release/x86_64/module/vgpu_mediator.ko
-  [ -f "$ko" ] || { echo "FAIL: no $ko"; exit 1; }
-  vermagic=$(modinfo -F vermagic "$ko")
-  case "$vermagic" in
-    "$release "*) echo "  built $(basename "$ko"), vermagic $vermagic" ;;
-    *) echo "FAIL: $ko has vermagic '$vermagic', not for $release"; exit 1 ;;
-  esac
+  ko=$(module_file "$work/tree/$name/$version/$release/x86_64/module" vgpu_mediator) ||
+    { echo "FAIL: dkms build for $release left no module"; exit 1; }
+  check_vermagic "$ko" "$release"
 done
 echo "PASS: dkms builds $name/$version for both kernels"

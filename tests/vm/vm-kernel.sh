@@ -182,7 +182,11 @@ release_packages() {
   local rel=$1 hdr=linux-headers-$1 deps
   echo "linux-image-$rel"
   echo "$hdr"
-  deps=$(apt-cache "${apt_opts[@]}" show --no-all-versions "$hdr" | sed -n 's/^Depends: //p' | head -n1)
+  # captured whole first: a reader that stops early (head) would SIGPIPE
+  # apt-cache and, under pipefail, fail the fetch at random
+  local info
+  info=$(apt-cache "${apt_opts[@]}" show --no-all-versions "$hdr") || die "no package $hdr"
+  deps=$(sed -n '/^Depends: /{s///p;q}' <<<"$info")
   [ -n "$deps" ] || die "no package $hdr"
   tr ',' '\n' <<<"$deps" | sed 's/^ *//' | awk '
     $1 ~ /^linux-(headers|kbuild)-/ {
@@ -264,7 +268,7 @@ build_module() {
   # A warning-free build of the very same sources for the same kernel is
   # reused; anything else is rebuilt from scratch so every warning shows.
   local key
-  key=$( { echo "$release W=1"; gcc --version | head -n1; module_sources; } | sha256sum | cut -d' ' -f1)
+  key=$( { echo "$release W=1"; gcc --version; module_sources; } | sha256sum | cut -d' ' -f1)
   if [ -f "$work/module.ok" ] && [ "$(cat "$work/module.ok")" = "$key" ]; then
     local kos=("$dst"/*.ko)
     if [ -f "${kos[0]}" ]; then
@@ -431,10 +435,10 @@ boot_and_judge() {
     echo "----- offending guest kernel log lines -----" >&2
     echo "$bad" >&2
     if [ -f "$out/dmesg.txt" ]; then
-      local first; first=$(grep -nE "$pattern" "$out/dmesg.txt" | head -n1 | cut -d: -f1)
+      local first; first=$(grep -m1 -nE "$pattern" "$out/dmesg.txt" | cut -d: -f1) || first=
       if [ -n "$first" ]; then
         echo "----- guest kernel log from line $first -----" >&2
-        tail -n +"$first" "$out/dmesg.txt" | head -n 80 >&2
+        sed -n "$first,$((first + 79))p" "$out/dmesg.txt" >&2
       fi
     fi
   fi
