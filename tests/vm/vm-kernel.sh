@@ -4,6 +4,7 @@
 #
 #   vm-kernel.sh fetch  --kernel 6.1|6.12 --build-dir DIR
 #   vm-kernel.sh module --kernel K --build-dir DIR --module-src DIR
+#                       [--module-subdir SUB]
 #   vm-kernel.sh run    --kernel K --build-dir DIR [--module-src DIR]
 #                       [--modules "vfio vfio_iommu_type1 mdev"] [--timeout S]
 #                       [--fetch-only] -- COMMAND [ARGS...]
@@ -18,6 +19,9 @@
 #         offline; VM_KERNEL_REFRESH=1 resolves the newest version again.
 # module  copies the module sources to DIR/vm/<flavour>/module and builds them
 #         with `make W=1` against the cached headers; any warning fails.
+#         --module-subdir SUB builds the module in SUB of the sources (the
+#         guest driver, kernel/guest, which includes ../include) in
+#         DIR/vm/<flavour>/module-SUB instead.
 # run     fetch + module, builds a busybox initramfs, boots the kernel
 #         (qemu-system-x86_64 -accel tcg), loads the 9p chain, --modules and
 #         the module, runs COMMAND inside `chroot` of the host root with its
@@ -48,7 +52,7 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 
 cmd=${1:-}; [ -n "$cmd" ] || usage; shift
-flavour= build_dir= module_src= timeout_s=${VM_TIMEOUT:-600}
+flavour= build_dir= module_src= module_subdir= timeout_s=${VM_TIMEOUT:-600}
 extra_modules="vfio vfio_iommu_type1 mdev"
 guest_cmd=()
 while [ $# -gt 0 ]; do
@@ -56,6 +60,7 @@ while [ $# -gt 0 ]; do
     --kernel) flavour=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --module-src) module_src=$2; shift 2 ;;
+    --module-subdir) module_subdir=$2; shift 2 ;;
     --modules) extra_modules=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --) shift; guest_cmd=("$@"); break ;;
@@ -263,40 +268,44 @@ module_sources() {
 
 build_module() {
   local t0; t0=$(now)
-  [ -f "$module_src/Makefile" ] || [ -f "$module_src/Kbuild" ] || die "no Makefile or Kbuild in $module_src"
-  local hdr=$cache/$release/root/usr/src/linux-headers-$release dst=$work/module
+  local sub=${module_subdir:+/$module_subdir}
+  [ -f "$module_src$sub/Makefile" ] || [ -f "$module_src$sub/Kbuild" ] ||
+    die "no Makefile or Kbuild in $module_src$sub"
+  local hdr=$cache/$release/root/usr/src/linux-headers-$release
+  local name=module${module_subdir:+-$module_subdir}
+  local dst=$work/$name mdir=$work/$name$sub
   # A warning-free build of the very same sources for the same kernel is
   # reused; anything else is rebuilt from scratch so every warning shows.
   local key
   key=$( { echo "$release W=1"; gcc --version; module_sources; } | sha256sum | cut -d' ' -f1)
-  if [ -f "$work/module.ok" ] && [ "$(cat "$work/module.ok")" = "$key" ]; then
-    local kos=("$dst"/*.ko)
+  if [ -f "$work/$name.ok" ] && [ "$(cat "$work/$name.ok")" = "$key" ]; then
+    local kos=("$mdir"/*.ko)
     if [ -f "${kos[0]}" ]; then
       module_ko=${kos[0]}
       log "module sources unchanged since the last warning-free build: reusing $(basename "$module_ko")"
       return
     fi
   fi
-  rm -f "$work/module.ok"
+  rm -f "$work/$name.ok"
   rm -rf "$dst"
   mkdir -p "$dst"
   module_sources | tar -C "$dst" -xf -
-  log "building $module_src against $release (W=1)"
-  if ! make -C "$hdr" M="$dst" W=1 -j "$(nproc)" >"$work/module-build.log" 2>&1; then
-    cat "$work/module-build.log" >&2
+  log "building $module_src$sub against $release (W=1)"
+  if ! make -C "$hdr" M="$mdir" W=1 -j "$(nproc)" >"$work/$name-build.log" 2>&1; then
+    cat "$work/$name-build.log" >&2
     die "module build failed against $release"
   fi
-  if grep -iE '(^|[^a-z_])warning[: ]' "$work/module-build.log" >/dev/null; then
-    cat "$work/module-build.log" >&2
+  if grep -iE '(^|[^a-z_])warning[: ]' "$work/$name-build.log" >/dev/null; then
+    cat "$work/$name-build.log" >&2
     log "warnings:"
-    grep -iE '(^|[^a-z_])warning[: ]' "$work/module-build.log" >&2
+    grep -iE '(^|[^a-z_])warning[: ]' "$work/$name-build.log" >&2
     die "module build against $release printed warnings"
   fi
-  local kos=("$dst"/*.ko)
-  [ -f "${kos[0]}" ] || die "the module build produced no .ko in $dst"
+  local kos=("$mdir"/*.ko)
+  [ -f "${kos[0]}" ] || die "the module build produced no .ko in $mdir"
   module_ko=${kos[0]}
   [ ${#kos[@]} -eq 1 ] || log "several modules built; loading only $(basename "$module_ko")"
-  echo "$key" >"$work/module.ok"
+  echo "$key" >"$work/$name.ok"
   log "built $(basename "$module_ko") for $release in $(elapsed "$t0") s"
 }
 

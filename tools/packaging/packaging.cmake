@@ -42,7 +42,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/kernel/
         DESTINATION src/vgpu-mediator-${PROJECT_VERSION} COMPONENT dkms
         FILES_MATCHING PATTERN "*.c" PATTERN "*.h" PATTERN "Kbuild" PATTERN "Makefile"
                        PATTERN "dkms.conf"
-        PATTERN "udev" EXCLUDE)
+        PATTERN "udev" EXCLUDE
+        # the guest driver is built in the guest, not by the host's DKMS
+        PATTERN "guest" EXCLUDE)
 
 foreach(script postinst-dkms prerm-dkms)
   configure_file(${packaging}/${script} ${CMAKE_BINARY_DIR}/debian-dkms/${script} @ONLY)

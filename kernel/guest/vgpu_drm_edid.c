@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_drm: the connector's modes, from the EDID the host published
+ *
+ * The host (QEMU's xres/yres, or any VMM writing the VFIO EDID region)
+ * publishes a blob in the register window at VGPU_REG_EDID_BASE, EDID_SIZE
+ * bytes long, read 4 bytes at a time. Without one, the standard modes up
+ * to the device's limit are offered with 1024x768 preferred.
+ */
+#include <linux/version.h>
+
+#include <drm/drm_edid.h>
+#include <drm/drm_modes.h>
+
+#include "vgpu_drm.h"
+
+#define VGPU_DRM_EDID_BLOCK	128u
+
+static int vgpu_drm_read_edid_block(void *data, u8 *buf, unsigned int block,
+				    size_t len)
+{
+	struct vgpu_drm *vdrm = data;
+	u32 size = min(vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE), VGPU_EDID_MAX_SIZE);
+	size_t start = (size_t)block * VGPU_DRM_EDID_BLOCK, i;
+
+	if (len > VGPU_DRM_EDID_BLOCK || start + len > size)
+		return -EINVAL;
+	for (i = 0; i < len; i += 4) {
+		u32 word = vgpu_drm_read(vdrm, VGPU_REG_EDID_BASE + start + i);
+		size_t n = min_t(size_t, 4, len - i);
+
+		memcpy(buf + i, &word, n);	/* the window is little-endian */
+	}
+	return 0;
+}
+
+static int vgpu_drm_edid_modes(struct drm_connector *connector)
+{
+	struct vgpu_drm *vdrm = to_vgpu_drm(connector->dev);
+	int count;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct drm_edid *drm_edid = NULL;
+
+	if (vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK)
+		drm_edid = drm_edid_read_custom(connector, vgpu_drm_read_edid_block, vdrm);
+	drm_edid_connector_update(connector, drm_edid);
+	count = drm_edid_connector_add_modes(connector);
+	drm_edid_free(drm_edid);
+#else
+	struct edid *edid = NULL;
+
+	if (vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK)
+		edid = drm_do_get_edid(connector, vgpu_drm_read_edid_block, vdrm);
+	drm_connector_update_edid_property(connector, edid);
+	count = edid ? drm_add_edid_modes(connector, edid) : 0;
+	kfree(edid);
+#endif
+	return count;
+}
+
+int vgpu_drm_connector_get_modes(struct drm_connector *connector)
+{
+	struct vgpu_drm *vdrm = to_vgpu_drm(connector->dev);
+	int count = vgpu_drm_edid_modes(connector);
+
+	if (count)
+		return count;
+	count = drm_add_modes_noedid(connector, vdrm->max_width, vdrm->max_height);
+	drm_set_preferred_mode(connector, VGPU_DRM_FALLBACK_WIDTH, VGPU_DRM_FALLBACK_HEIGHT);
+	return count;
+}
