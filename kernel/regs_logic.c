@@ -14,6 +14,7 @@ void vgpu_engine_init(struct vgpu_engine *e, u64 vram_size, u32 gtt_entries,
 	struct vgpu_plane_limits *curs = &e->limits[VGPU_PLANE_CURSOR];
 
 	memset(e, 0, sizeof(*e));
+	e->version = VGPU_VERSION;
 	e->vram_size = vram_size;
 	e->gtt_entries = gtt_entries;
 	prim->max_width = max_width;
@@ -293,7 +294,7 @@ u32 vgpu_engine_read(const struct vgpu_engine *e, u32 off)
 	case VGPU_REG_ID:
 		return VGPU_ID_MAGIC;
 	case VGPU_REG_VERSION:
-		return VGPU_VERSION;
+		return e->version;
 	case VGPU_REG_CAPS:
 		return VGPU_CAP_CURSOR | VGPU_CAP_TILED_X | VGPU_CAP_TILED_Y |
 		       VGPU_CAP_MSI | VGPU_CAP_DMABUF | VGPU_CAP_GTT |

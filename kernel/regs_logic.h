@@ -45,6 +45,7 @@ struct vgpu_engine {
 	u8 edid[VGPU_EDID_MAX_SIZE];
 
 	/* fixed at creation */
+	u32 version;			/* VERSION: VGPU_VERSION unless set */
 	struct vgpu_plane_limits limits[VGPU_NUM_PLANES];
 	u64 vram_size;
 	u32 gtt_entries;

@@ -105,6 +105,7 @@ struct vgpu_state {
 	 * interrupt, damage registers or dirty tracking).
 	 */
 	bool extensions;
+	u8 abi_major;			/* module parameter abi_major at creation */
 
 	/* which plane types the VFIO fd offers (sysfs plane_types) */
 	u32 offer;			/* VGPU_OFFER_* */
@@ -253,5 +254,6 @@ void vgpu_debugfs_remove(struct vgpu_state *vgpu);
 int vgpu_budget_reserve(const struct vgpu_type *type);
 void vgpu_budget_release(const struct vgpu_type *type);
 bool vgpu_extensions_param(void);
+u8 vgpu_abi_major_param(void);
 
 #endif /* VGPU_H */

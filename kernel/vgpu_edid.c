@@ -12,6 +12,7 @@
  */
 #include <linux/vfio.h>
 
+#include "edid_logic.h"
 #include "vgpu.h"
 
 #define VGPU_EDID_BLOB_OFFSET	0x100u
@@ -25,6 +26,9 @@ u64 vgpu_edid_region_size(void)
 void vgpu_edid_init(struct vgpu_state *vgpu)
 {
 	struct vfio_region_gfx_edid *r = &vgpu->edid_regs;
+	struct vgpu_engine *e = &vgpu->eng;
+	u32 w = min(VGPU_EDID_DEFAULT_WIDTH, vgpu->type->max_width);
+	u32 h = min(VGPU_EDID_DEFAULT_HEIGHT, vgpu->type->max_height);
 
 	memset(r, 0, sizeof(*r));
 	r->edid_offset = VGPU_EDID_BLOB_OFFSET;
@@ -32,7 +36,18 @@ void vgpu_edid_init(struct vgpu_state *vgpu)
 	r->max_xres = vgpu->type->max_width;
 	r->max_yres = vgpu->type->max_height;
 	r->link_state = VFIO_DEVICE_GFX_LINK_STATE_UP;
-	vgpu->eng.link_up = 1;
+	e->link_up = 1;
+	/*
+	 * A display has an EDID from the start, as GVT-g's virtual ports do:
+	 * QEMU writes one only for dma-buf displays, and a guest without any
+	 * falls back to guessing. It is no host preference, so the mode hint
+	 * stays 0 until a VMM publishes its own.
+	 */
+	if (vgpu_edid_build(vgpu->edid_blob, w, h)) {
+		r->edid_size = VGPU_EDID_BLOCK_SIZE;
+		e->edid_size = VGPU_EDID_BLOCK_SIZE;
+		memcpy(e->edid, vgpu->edid_blob, VGPU_EDID_BLOCK_SIZE);
+	}
 }
 
 /* The VMM changed the link: publish the blob and tell the guest. */
@@ -53,6 +68,11 @@ static void vgpu_edid_publish(struct vgpu_state *vgpu)
 			e->hint_width = 0;
 			e->hint_height = 0;
 		}
+	} else {
+		/* an unplugged display has no EDID and prefers nothing */
+		e->edid_size = 0;
+		e->hint_width = 0;
+		e->hint_height = 0;
 	}
 	if (vgpu_engine_hotplug(e) & VGPU_EV_IRQ)
 		vgpu_irq_raise(vgpu);

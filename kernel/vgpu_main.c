@@ -37,6 +37,20 @@ bool vgpu_extensions_param(void)
 	return READ_ONCE(extensions);
 }
 
+/*
+ * Also read once per instance: a test creates an instance of another ABI
+ * major beside a normal one, to see a guest driver refuse it.
+ */
+static unsigned int abi_major = VGPU_VERSION_MAJOR;
+module_param(abi_major, uint, 0644);
+MODULE_PARM_DESC(abi_major,
+		 "ABI major version new instances announce in their vendor capability and VERSION register (for testing guest drivers; default 1)");
+
+u8 vgpu_abi_major_param(void)
+{
+	return min(READ_ONCE(abi_major), 255u);
+}
+
 /* BAR sizes must be powers of two; vram_mb is the BAR0 size. */
 static struct vgpu_type vgpu_types[] = {
 	{

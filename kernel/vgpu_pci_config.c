@@ -106,7 +106,7 @@ void vgpu_cfg_init(struct vgpu_state *vgpu)
 	cfg[VNDR + PCI_CAP_LIST_ID] = PCI_CAP_ID_VNDR;
 	cfg[VNDR + PCI_CAP_LIST_NEXT] = 0;
 	cfg[VNDR + PCI_CAP_FLAGS] = VGPU_VNDR_CAP_LEN;
-	cfg[VNDR + VGPU_VNDR_CAP_OFF_VERSION] = VGPU_VERSION_MAJOR;
+	cfg[VNDR + VGPU_VNDR_CAP_OFF_VERSION] = vgpu->abi_major;
 	put32(cfg, VNDR + VGPU_VNDR_CAP_OFF_MAGIC, VGPU_VNDR_CAP_MAGIC);
 	put32(cfg, VNDR + VGPU_VNDR_CAP_OFF_VRAM_MB, vgpu->type->vram_mb);
 	put32(cfg, VNDR + VGPU_VNDR_CAP_OFF_TYPE, vgpu->type->index);

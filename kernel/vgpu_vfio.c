@@ -37,6 +37,7 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 	vgpu->next_dmabuf_id = 1;
 	vgpu->type = type;
 	vgpu->extensions = vgpu_extensions_param();
+	vgpu->abi_major = vgpu_abi_major_param();
 	vgpu->bar0_size = (u64)type->vram_mb << 20;
 	vgpu->vram_size = VGPU_USABLE_VRAM(vgpu->bar0_size);
 	vgpu->vram_pages = vgpu->vram_size >> PAGE_SHIFT;
@@ -57,6 +58,7 @@ static int vgpu_init_dev(struct vfio_device *vdev)
 
 	vgpu_engine_init(&vgpu->eng, vgpu->vram_size, vgpu->gtt_entries,
 			 type->max_width, type->max_height);
+	vgpu->eng.version = (u32)vgpu->abi_major << 16 | VGPU_VERSION_MINOR;
 	vgpu_edid_init(vgpu);
 	vgpu->offer = VGPU_OFFER_DMABUF;
 	vgpu_cfg_init(vgpu);

@@ -36,6 +36,8 @@ packages=(
   # VM tests (tests/vm): QEMU, the guest's initramfs, depmod/modprobe, and
   # what the unpacked Debian kbuild packages run (6.12's needs pahole)
   qemu-system-x86 busybox-static kmod cpio pahole libelf1 libssl3 zlib1g xz-utils
+  # the nested guest (tests/vm/nested) runs libdrm's modetest on its vGPU
+  libdrm-tests
   # packaging (tests/packaging): the module's DKMS package, man pages from --help
   dkms help2man
 )

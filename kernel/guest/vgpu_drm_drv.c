@@ -9,7 +9,6 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
-#include <linux/version.h>
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
@@ -18,15 +17,9 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_module.h>
 #include <drm/drm_probe_helper.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#include <drm/drm_fbdev_ttm.h>
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#include <drm/drm_fbdev_generic.h>
-#else
-#include <drm/drm_fb_helper.h>
-#endif
 
 #include "vgpu_drm.h"
+#include "vgpu_drm_compat.h"
 
 DEFINE_DRM_GEM_FOPS(vgpu_drm_fops);
 
@@ -35,9 +28,7 @@ static const struct drm_driver vgpu_drm_driver = {
 	.fops = &vgpu_drm_fops,
 	.name = VGPU_DRM_NAME,
 	.desc = "fbexport virtual display GPU",
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
-	.date = "20261208",
-#endif
+	VGPU_DRM_DRIVER_DATE
 	.major = 1,
 	.minor = 0,
 	DRM_GEM_VRAM_DRIVER,
@@ -156,11 +147,7 @@ static int vgpu_drm_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	ret = drm_dev_register(drm, 0);
 	if (ret)
 		return ret;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	drm_fbdev_ttm_setup(drm, 32);
-#else
-	drm_fbdev_generic_setup(drm, 32);
-#endif
+	vgpu_drm_fbdev_setup(drm);
 	return 0;
 }
 

@@ -7,12 +7,11 @@
  * bytes long, read 4 bytes at a time. Without one, the standard modes up
  * to the device's limit are offered with 1024x768 preferred.
  */
-#include <linux/version.h>
-
 #include <drm/drm_edid.h>
 #include <drm/drm_modes.h>
 
 #include "vgpu_drm.h"
+#include "vgpu_drm_compat.h"
 
 #define VGPU_DRM_EDID_BLOCK	128u
 
@@ -26,42 +25,20 @@ static int vgpu_drm_read_edid_block(void *data, u8 *buf, unsigned int block,
 	if (len > VGPU_DRM_EDID_BLOCK || start + len > size)
 		return -EINVAL;
 	for (i = 0; i < len; i += 4) {
-		u32 word = vgpu_drm_read(vdrm, VGPU_REG_EDID_BASE + start + i);
+		/* the window holds the blob's bytes in little-endian words */
+		__le32 word = cpu_to_le32(vgpu_drm_read(vdrm, VGPU_REG_EDID_BASE + start + i));
 		size_t n = min_t(size_t, 4, len - i);
 
-		memcpy(buf + i, &word, n);	/* the window is little-endian */
+		memcpy(buf + i, &word, n);
 	}
 	return 0;
-}
-
-static int vgpu_drm_edid_modes(struct drm_connector *connector)
-{
-	struct vgpu_drm *vdrm = to_vgpu_drm(connector->dev);
-	int count;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	const struct drm_edid *drm_edid = NULL;
-
-	if (vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK)
-		drm_edid = drm_edid_read_custom(connector, vgpu_drm_read_edid_block, vdrm);
-	drm_edid_connector_update(connector, drm_edid);
-	count = drm_edid_connector_add_modes(connector);
-	drm_edid_free(drm_edid);
-#else
-	struct edid *edid = NULL;
-
-	if (vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK)
-		edid = drm_do_get_edid(connector, vgpu_drm_read_edid_block, vdrm);
-	drm_connector_update_edid_property(connector, edid);
-	count = edid ? drm_add_edid_modes(connector, edid) : 0;
-	kfree(edid);
-#endif
-	return count;
 }
 
 int vgpu_drm_connector_get_modes(struct drm_connector *connector)
 {
 	struct vgpu_drm *vdrm = to_vgpu_drm(connector->dev);
-	int count = vgpu_drm_edid_modes(connector);
+	bool present = vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK;
+	int count = vgpu_drm_update_edid(connector, present, vgpu_drm_read_edid_block, vdrm);
 
 	if (count)
 		return count;

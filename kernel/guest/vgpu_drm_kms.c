@@ -175,6 +175,11 @@ int vgpu_drm_kms_init(struct vgpu_drm *vdrm)
 				 DRM_MODE_CONNECTOR_VIRTUAL);
 	if (ret)
 		return ret;
+	/*
+	 * Virtual connectors get no EDID property unless asked for one, and
+	 * since 6.3 the EDID's modes are read back from that property.
+	 */
+	drm_connector_attach_edid_property(connector);
 
 	ret = drm_simple_display_pipe_init(drm, &vdrm->pipe, &vgpu_drm_pipe_funcs,
 					   vgpu_drm_formats, ARRAY_SIZE(vgpu_drm_formats),

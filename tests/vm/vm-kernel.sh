@@ -36,10 +36,12 @@
 # tmpfs there; the build folder and the checkout are put back on top of it.
 # Environment: VM_TIMEOUT (guest seconds, default 600), VM_ACCEL (default tcg;
 # KVM hangs on these machines), VM_KERNEL_REFRESH=1 (resolve versions again),
-# VM_APPEND (more kernel command-line arguments).
+# VM_APPEND (more kernel command-line arguments), VM_MEM (guest memory,
+# default 1G; a nested guest's tests need 2G).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$here/module_order.sh"
 prog=vm-kernel
 suite=bookworm
 apt_etc=${VM_APT_ETC:-/etc/apt}
@@ -330,28 +332,8 @@ build_initramfs() {
     local deps; deps=$(modinfo -F depends "$module_ko" 2>/dev/null | tr ',' ' ')
     wanted+=($deps)
   fi
-  local -A seen=()
-  local n=0 path name
-  for m in "${wanted[@]}"; do
-    local out
-    out=$(modprobe -d "$root" -S "$release" --show-depends "$m" 2>&1) ||
-      die "kernel $release has no module $m: $out"
-    while read -r kind path _; do
-      [ "$kind" = insmod ] || continue
-      [ -z "${seen[$path]:-}" ] || continue
-      seen[$path]=1
-      name=$(printf '%02d-%s' "$n" "$(basename "$path")")
-      case $path in
-        *.ko.xz) name=${name%.xz}; xz -dc "$path" >"$dir/modules/$name" ;;
-        *.ko.zst) name=${name%.zst}; zstd -qdc "$path" >"$dir/modules/$name" ;;
-        *.ko.gz) name=${name%.gz}; gzip -dc "$path" >"$dir/modules/$name" ;;
-        *) cp "$path" "$dir/modules/$name" ;;
-      esac
-      echo "$name" >>"$dir/modules/order"
-      n=$((n + 1))
-    done <<<"$out"
-  done
-  touch "$dir/modules/order"
+  local n
+  n=$(copy_modules "$root" "$release" "$dir/modules" "${wanted[@]}") || die "initramfs modules"
   initramfs=$work/initramfs.cpio.gz
   (cd "$dir" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0) | gzip -1 >"$initramfs"
   log "initramfs with $n modules in $(elapsed "$t0") s"
@@ -391,7 +373,7 @@ boot_and_judge() {
   } >"$out/cmd.sh"
 
   local accel=${VM_ACCEL:-tcg}
-  local qemu=(qemu-system-x86_64 -accel "$accel" -m 1G -smp 2 -nographic -no-reboot
+  local qemu=(qemu-system-x86_64 -accel "$accel" -m "${VM_MEM:-1G}" -smp 2 -nographic -no-reboot
     -nic none
     -kernel "$root/boot/vmlinuz-$release" -initrd "$initramfs"
     -append "console=ttyS0 quiet panic=-1${VM_APPEND:+ $VM_APPEND}"

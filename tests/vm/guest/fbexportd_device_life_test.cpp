@@ -12,6 +12,7 @@
 
 #include "fbexport/placeholder_source.hpp"
 #include "guest_screen.hpp"
+#include "loopback.hpp"
 #include "named_vgpu.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"

@@ -19,6 +19,7 @@
 #include "guest_memory.hpp"
 #include "guest_screen.hpp"
 #include "hostile_guest.hpp"
+#include "loopback.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
 #include "vnc_picture.hpp"

@@ -36,6 +36,7 @@
 #include "gst/gst_test_support.hpp"
 #include "guest_gstreamer.hpp"
 #include "guest_screen.hpp"
+#include "loopback.hpp"
 #include "named_vgpu.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "guest_screen.hpp"
+#include "loopback.hpp"
 #include "mdev_sysfs.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"

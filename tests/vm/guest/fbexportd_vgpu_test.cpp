@@ -7,6 +7,7 @@
 
 #include "display/damage_region.hpp"
 #include "guest_screen.hpp"
+#include "loopback.hpp"
 #include "service_process.hpp"
 #include "vgpu_fixture.hpp"
 #include "vnc_test_client.hpp"

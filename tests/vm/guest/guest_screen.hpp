@@ -103,8 +103,4 @@ std::uint64_t count_mismatches(const Picture& want, const fbx::Rect& area, Got&&
     return bad;
 }
 
-// Brings the guest's loopback interface up: the VM's init leaves it down,
-// and the service tests talk VNC over 127.0.0.1.
-void bring_up_loopback();
-
 }  // namespace vmtest

@@ -148,6 +148,52 @@ std::vector<std::uint8_t> edid_block(std::uint32_t w, std::uint32_t h) {
     return edid;
 }
 
+// The first `size` bytes of the EDID window, as the guest reads them.
+std::vector<std::uint8_t> edid_window(vgpu::VgpuDevice& d, std::uint32_t size) {
+    std::vector<std::uint8_t> bytes(size);
+    for (std::uint32_t i = 0; i < size; i += 4) {
+        const std::uint32_t word = d.read_reg(VGPU_REG_EDID_BASE + i);
+        std::memcpy(&bytes[i], &word, std::min<std::uint32_t>(4, size - i));
+    }
+    return bytes;
+}
+
+// Before any VMM writes one, the guest reads the mediator's built-in EDID
+// (QEMU writes none for region displays): preferred 1280x800 on the small
+// type, no mode hint since the host asked for nothing, and the VMM reads the
+// same blob from the region. An unplugged link has no EDID.
+TEST_F(RegionTest, AFreshInstanceShowsTheBuiltInEdidUntilTheLinkGoesDown) {
+    auto& d = device();
+    ASSERT_EQ(d.read_reg(VGPU_REG_LINK_STATE), 1u);
+    ASSERT_EQ(d.read_reg(VGPU_REG_EDID_SIZE), 128u);
+    const std::vector<std::uint8_t> seen = edid_window(d, 128);
+    const std::uint8_t header[8] = {0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0};
+    EXPECT_EQ(std::memcmp(seen.data(), header, 8), 0);
+    unsigned sum = 0;
+    for (const auto b : seen) {
+        sum += b;
+    }
+    EXPECT_EQ(sum % 256, 0u) << "checksum";
+    EXPECT_EQ(seen[56] | (seen[58] >> 4) << 8, 1280);  // preferred timing
+    EXPECT_EQ(seen[59] | (seen[61] >> 4) << 8, 800);
+    EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_WIDTH), 0u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_HEIGHT), 0u);
+
+    const auto region = d.vfio().region_info(VGPU_REGION_EDID);
+    vfio_region_gfx_edid regs{};
+    d.vfio().read(region.offset, &regs, sizeof(regs), "EDID region header");
+    EXPECT_EQ(regs.edid_size, 128u);
+    std::vector<std::uint8_t> blob(128);
+    d.vfio().read(region.offset + regs.edid_offset, blob.data(), blob.size(), "EDID blob");
+    EXPECT_EQ(blob, seen);
+
+    const std::uint32_t down = VFIO_DEVICE_GFX_LINK_STATE_DOWN;
+    d.vfio().write(region.offset + offsetof(vfio_region_gfx_edid, link_state), &down, 4,
+                   "link_state");
+    EXPECT_EQ(d.read_reg(VGPU_REG_LINK_STATE), 0u);
+    EXPECT_EQ(d.read_reg(VGPU_REG_EDID_SIZE), 0u);
+}
+
 // The VMM's side of the EDID region, following <linux/vfio.h>'s protocol.
 TEST_F(RegionTest, EdidRoundTripReachesTheGuest) {
     auto& d = device();
@@ -187,11 +233,7 @@ TEST_F(RegionTest, EdidRoundTripReachesTheGuest) {
     EXPECT_EQ(d.read_reg(VGPU_REG_EDID_SIZE), 128u);
     EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_WIDTH), 1024u);
     EXPECT_EQ(d.read_reg(VGPU_REG_MODE_HINT_HEIGHT), 768u);
-    std::vector<std::uint8_t> seen(128);
-    for (std::uint32_t i = 0; i < 128; i += 4) {
-        const std::uint32_t word = d.read_reg(VGPU_REG_EDID_BASE + i);
-        std::memcpy(&seen[i], &word, 4);
-    }
+    const std::vector<std::uint8_t> seen = edid_window(d, 128);
     EXPECT_EQ(seen, blob);
     const auto events = display.drain();
     ASSERT_EQ(events.size(), 2u);  // link down, link up
