@@ -204,6 +204,7 @@ long vgpu_ioctl_query_plane(struct vgpu_state *vgpu, void __user *arg,
 u64 vgpu_linear_size(struct vgpu_state *vgpu);
 void vgpu_linear_free(struct vgpu_state *vgpu);
 void vgpu_linear_damage(struct vgpu_state *vgpu, const struct vgpu_rect *r);
+void vgpu_linear_forget(struct vgpu_state *vgpu);
 int vgpu_linear_query(struct vgpu_state *vgpu,
 		      struct vfio_device_gfx_plane_info *plane);
 int vgpu_linear_mmap(struct vgpu_state *vgpu, struct vm_area_struct *vma,

@@ -116,6 +116,8 @@ void vgpu_events_planes_latched(struct vgpu_state *vgpu, u32 mask)
 	int p;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (mask & (1u << VGPU_PLANE_PRIMARY))
+		vgpu_linear_forget(vgpu);
 	for (p = 0; p < VGPU_NUM_PLANES; p++) {
 		u32 status;
 

@@ -36,12 +36,27 @@ void vgpu_linear_free(struct vgpu_state *vgpu)
 	vgpu->linear = NULL;
 }
 
-/* Guest damage of the primary plane, kept until the next region query. */
+/*
+ * Guest damage of the primary plane's latched surface, kept until the
+ * next region query; a latch or reset in between drops it.
+ */
 void vgpu_linear_damage(struct vgpu_state *vgpu, const struct vgpu_rect *r)
 {
 	lockdep_assert_held(&vgpu->lock);
 	vgpu_rects_add(vgpu->linear_damage, &vgpu->n_linear_damage,
 		       VGPU_EVENT_MAX_RECTS, r);
+}
+
+/*
+ * The primary plane latched a surface (maybe the same one), or the device
+ * was reset: damage posted before was clipped to what was shown then and
+ * says nothing about what is shown now, so the next query copies it whole.
+ */
+void vgpu_linear_forget(struct vgpu_state *vgpu)
+{
+	lockdep_assert_held(&vgpu->lock);
+	vgpu->linear_valid = false;
+	vgpu->n_linear_damage = 0;
 }
 
 /* A kernel mapping of the surface's pages; NULL if unavailable. */
@@ -100,8 +115,13 @@ static void vgpu_linear_copy(struct vgpu_state *vgpu,
 	if (!src)
 		return;
 	for (k = 0; k < n; k++) {
+		struct vgpu_rect r = rects[k];
+
+		/* never read past this surface, whatever the rectangle */
+		if (!vgpu_rect_clip(&r, surf->width, surf->height))
+			continue;
 		vgpu_copy_rect_xrgb8888(surf, src, vgpu->linear,
-					surf->width * 4, &rects[k]);
+					surf->width * 4, &r);
 		cond_resched();
 	}
 	vunmap(src);

@@ -81,5 +81,6 @@ void vgpu_reset(struct vgpu_state *vgpu)
 	for (p = 0; p < VGPU_NUM_PLANES; p++)
 		vgpu_gtt_release_plane(vgpu, p);
 	vgpu_events_reset(vgpu);
+	vgpu_linear_forget(vgpu);
 	vgpu->intx_masked = false;
 }

@@ -134,6 +134,46 @@ TEST_P(LinearCopy, IsTheDetiledPictureAndFollowsDamage) {
 INSTANTIATE_TEST_SUITE_P(EveryFormatAndModifier, LinearCopy, every_format_and_modifier(),
                          format_modifier_name);
 
+// Damage belongs to the surface it was posted for. A guest that shows a
+// small surface, has it copied once, shows a full-size one, damages it
+// whole and shows the small one again must get the small picture copied,
+// never the large rectangle read out of the small surface's four pages
+// (which oopsed under the instance lock before the fix).
+TEST_F(RegionTest, DamageOfAnEarlierSurfaceIsNeverCopiedFromALaterOne) {
+    auto& d = device();
+    set_plane_types(VGPU_PLANE_TYPES_REGION);
+    const auto format = fbx::supported_formats()[0];  // XRGB8888
+    const auto linear = fbx::supported_modifiers()[0];
+    const vgpu::PlaneConfig small = vgpu::make_plane(format, linear, 64, 64, 0);
+    const vgpu::PlaneConfig large = vgpu::make_plane(format, linear, 1280, 1024, 1u << 20);
+    d.draw(small, vgpu::Pattern::noise, 1);
+    d.draw(large, vgpu::Pattern::bars, 1);
+    show(VGPU_PLANE_PRIMARY, small);
+    d.post_damage(VGPU_PLANE_PRIMARY, 0, 0, 64, 64);  // the guest posts damage from now on
+    vfio_device_gfx_plane_info info{};
+    ASSERT_EQ(query(VFIO_GFX_PLANE_TYPE_REGION, info), 0) << errno_text(errno);
+    ASSERT_EQ(info.width, 64u);
+
+    show(VGPU_PLANE_PRIMARY, large);
+    d.write_reg(VGPU_DAMAGE_REG(VGPU_PLANE_PRIMARY, VGPU_DAMAGE_FULL), 1);
+    d.draw(small, vgpu::Pattern::noise, 2);
+    show(VGPU_PLANE_PRIMARY, small);
+    ASSERT_EQ(query(VFIO_GFX_PLANE_TYPE_REGION, info), 0) << errno_text(errno);
+    ASSERT_EQ(info.width, 64u);
+    ASSERT_EQ(info.height, 64u);
+
+    const auto surface = vgpu::plane_surface(small, d.vram().data(), 1u << 20);
+    ASSERT_TRUE(surface.has_value());
+    const std::vector<std::uint32_t> copy = read_copy(info);
+    for (std::uint32_t y = 0; y < 64; y++) {
+        for (std::uint32_t x = 0; x < 64; x++) {
+            ASSERT_EQ(copy[y * 64 + x] & 0xffffff,
+                      xrgb(vgpu::read_pixel(*surface, d.vram().data(), x, y)))
+                << "pixel " << x << "," << y << " is not the small surface's second frame";
+        }
+    }
+}
+
 // An EDID block whose first detailed timing is `w` x `h`.
 std::vector<std::uint8_t> edid_block(std::uint32_t w, std::uint32_t h) {
     std::vector<std::uint8_t> edid(128, 0);
