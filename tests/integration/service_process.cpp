@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -38,6 +39,35 @@ std::uint16_t free_loopback_port() {
 
 std::uint16_t free_loopback_udp_port() {
     return free_port(SOCK_DGRAM);
+}
+
+std::uint16_t free_loopback_port_run(unsigned count) {
+    unsigned ephemeral_low = 32768;
+    std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+    constexpr unsigned lowest = 10000;
+    if (count == 0 || ephemeral_low < lowest + count) {
+        throw std::runtime_error("no room for a port run below the ephemeral range");
+    }
+    std::minstd_rand pick(static_cast<unsigned>(::getpid()));
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        const unsigned base = lowest + pick() % (ephemeral_low - count - lowest);
+        bool free = true;
+        for (unsigned i = 0; i < count && free; i++) {
+            const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+            sockaddr_in addr{};
+            addr.sin_family = AF_INET;
+            addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            addr.sin_port = htons(static_cast<std::uint16_t>(base + i));
+            free = s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+            if (s >= 0) {
+                ::close(s);
+            }
+        }
+        if (free) {
+            return static_cast<std::uint16_t>(base);
+        }
+    }
+    throw std::runtime_error("no run of free loopback ports below the ephemeral range");
 }
 
 double cpu_seconds(pid_t pid) {

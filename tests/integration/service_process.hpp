@@ -13,6 +13,11 @@ namespace fbx::test {
 std::uint16_t free_loopback_port();
 // The same for UDP (an RTP receiver's port).
 std::uint16_t free_loopback_udp_port();
+// The first of `count` consecutive TCP ports on 127.0.0.1 that were free a
+// moment ago, below the ephemeral range so that no client's own end of a
+// connection takes one of them meanwhile (fbexportd --all-vgpus serves
+// base, base + 1, ...).
+std::uint16_t free_loopback_port_run(unsigned count);
 
 // User + system CPU time process `pid` has used so far, in seconds.
 double cpu_seconds(pid_t pid);
