@@ -47,13 +47,14 @@ mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
 mount -t devtmpfs devtmpfs /host/dev
 mkdir -p /host/dev/pts
 mount -t devpts devpts /host/dev/pts
-mount -t tmpfs tmpfs /host/tmp
+# scratch space on /run only: a tmpfs over /tmp would hide L1's /tmp, where
+# a CI checkout and its build folder (the script, the release file) may live
 mount -t tmpfs tmpfs /host/run
 
 say "running $script"
 chroot /host /usr/bin/env -i \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  HOME=/tmp TMPDIR=/tmp LANG=C.UTF-8 TERM=linux \
+  HOME=/run TMPDIR=/run LANG=C.UTF-8 TERM=linux \
   /bin/bash "$script"
 say "script exited with status $?"
 halt
