@@ -2,9 +2,9 @@
 /*
  * vgpu_drm: the connector's modes, from the EDID the host published
  *
- * The host (QEMU's xres/yres, or any VMM writing the VFIO EDID region)
- * publishes a blob in the register window at VGPU_REG_EDID_BASE, EDID_SIZE
- * bytes long, read 4 bytes at a time. Without one, the standard modes up
+ * The mediator publishes its built-in EDID, or the one a VMM wrote to the
+ * VFIO EDID region, in the register window at VGPU_REG_EDID_BASE,
+ * EDID_SIZE bytes long, read 4 bytes at a time. Without one, the standard modes up
  * to the device's limit are offered with 1024x768 preferred.
  */
 #include <drm/drm_edid.h>
@@ -13,16 +13,14 @@
 #include "vgpu_drm.h"
 #include "vgpu_drm_compat.h"
 
-#define VGPU_DRM_EDID_BLOCK	128u
-
 static int vgpu_drm_read_edid_block(void *data, u8 *buf, unsigned int block,
 				    size_t len)
 {
 	struct vgpu_drm *vdrm = data;
 	u32 size = min(vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE), VGPU_EDID_MAX_SIZE);
-	size_t start = (size_t)block * VGPU_DRM_EDID_BLOCK, i;
+	size_t start = (size_t)block * EDID_LENGTH, i;
 
-	if (len > VGPU_DRM_EDID_BLOCK || start + len > size)
+	if (len > EDID_LENGTH || start + len > size)
 		return -EINVAL;
 	for (i = 0; i < len; i += 4) {
 		/* the window holds the blob's bytes in little-endian words */
@@ -37,7 +35,7 @@ static int vgpu_drm_read_edid_block(void *data, u8 *buf, unsigned int block,
 int vgpu_drm_connector_get_modes(struct drm_connector *connector)
 {
 	struct vgpu_drm *vdrm = to_vgpu_drm(connector->dev);
-	bool present = vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= VGPU_DRM_EDID_BLOCK;
+	bool present = vgpu_drm_read(vdrm, VGPU_REG_EDID_SIZE) >= EDID_LENGTH;
 	int count = vgpu_drm_update_edid(connector, present, vgpu_drm_read_edid_block, vdrm);
 
 	if (count)
